@@ -1,0 +1,1 @@
+"""nianbao (年报): the command-line front of the crawler, parsers and archive."""

@@ -1,0 +1,45 @@
+"""Raw bytes → Document, dispatching on the sniffed format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from parsers.models import Document, ExtractError
+
+UNSUPPORTED = {
+    "empty": ("unparseable", "the file is empty"),
+    "image": ("image_only", "the document is an image; OCR is not done"),
+    "xlsx": ("unparseable", "spreadsheets are not parsed yet"),
+    "zip": ("unparseable", "a zip archive that is not a Word document"),
+    "binary": ("unparseable", "the file is neither a document nor text (unknown binary format)"),
+}
+
+
+def _extractor(fmt: str) -> Callable[..., Document]:
+    if fmt == "html":
+        from parsers.extract.html import extract_html
+
+        return extract_html
+    if fmt == "pdf":
+        from parsers.extract.pdf import extract_pdf
+
+        return extract_pdf
+    if fmt == "docx":
+        from parsers.extract.docx import extract_docx
+
+        return extract_docx
+    if fmt in ("doc", "wps"):
+        from parsers.extract.office import extract_office
+
+        return extract_office
+    from parsers.extract.text import extract_text
+
+    return lambda data, ct=None: extract_text(data, ct, fmt=fmt)
+
+
+def extract(data: bytes, fmt: str, content_type: str | None = None) -> Document:
+    """Raise ExtractError with a record status for documents that cannot be read."""
+    if fmt in UNSUPPORTED:
+        status, message = UNSUPPORTED[fmt]
+        raise ExtractError(status, message)
+    return _extractor(fmt)(data, content_type)

@@ -1,0 +1,120 @@
+"""PDF (text layer) → Document.
+
+pypdfium2 reads every page's text (fast); pdfplumber, which is slow, runs only on pages whose text
+shows table labels. Page frames (rectangles around the text that look like one-column tables) are
+dropped, and a table continued on the next page is stitched back into one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from parsers.models import Document, ExtractError, Paragraph, Table
+from parsers.templates import variants
+from parsers.text import normalize_label
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－·第]*\d+[\s\-—–－·页]*(?:/\s*\d+\s*页?)?$")
+_NEWLINE = re.compile(r"\s*\n\s*")
+MAX_PAGES = 400
+
+
+@lru_cache(maxsize=1)
+def table_markers() -> tuple[str, ...]:
+    """Column and block labels of every table variant: a page containing one likely holds a table."""
+    marks: set[str] = set()
+    for v in variants().values():
+        marks.update(normalize_label(c.label_zh) for c in v.columns)
+        for b in v.blocks:
+            marks.update(normalize_label(c.label_zh) for c in b.columns)
+        marks.update(normalize_label(g.label_zh) for g in v.groups.values())
+    return tuple(m for m in marks if len(m) >= 3)
+
+
+def _page_texts(data: bytes) -> list[str]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise ExtractError("unparseable", "the PDF is encrypted with a password") from None
+        raise ExtractError("unparseable", f"the PDF could not be opened (truncated or corrupt): {msg}") from None
+    try:
+        if len(pdf) > MAX_PAGES:
+            raise ExtractError("unparseable", f"the PDF has {len(pdf)} pages; reports have far fewer")
+        return [pdf[i].get_textpage().get_text_bounded().replace("\r", "") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _clean_page_text(text: str) -> str:
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln and not _PAGE_NUMBER.match(ln))
+
+
+def _is_frame(rows: list[list[str | None]]) -> bool:
+    """A page frame or text box: every row has at most one non-empty cell."""
+    return all(sum(1 for c in row if c not in (None, "")) <= 1 for row in rows)
+
+
+def _clean_cell(cell: str | None) -> str | None:
+    return None if cell is None else _NEWLINE.sub("", cell).strip()
+
+
+def _page_tables(page: pdfplumber.page.Page, page_no: int) -> list[Table]:
+    tables = []
+    for found in page.find_tables():
+        rows = [[_clean_cell(c) for c in row] for row in found.extract()]
+        if rows and not _is_frame(rows):
+            tables.append(Table.from_rows(rows, page=page_no))
+    return tables
+
+
+def _has_table(text: str) -> bool:
+    flat = normalize_label(text, drop_numbering=False)
+    return any(m in flat for m in table_markers())
+
+
+def _stitch(pages: list[list[Table]], warnings: list[str]) -> list[list[Table]]:
+    """Join the last table of a page with the first of the next when the columns line up."""
+    for p in range(1, len(pages)):
+        prev = next((pages[q][-1] for q in range(p - 1, -1, -1) if pages[q]), None)
+        if not pages[p] or prev is None or prev.pages[-1] != p:
+            continue
+        head = pages[p][0]
+        if head.width == prev.width:
+            offset = len(prev.grid)
+            prev.grid.extend(head.grid)
+            prev.origin.extend([None if o is None else (o[0] + offset, o[1]) for o in row] for row in head.origin)
+            prev.page_starts.append((p + 1, offset))
+            pages[p] = pages[p][1:]
+            warnings.append(f"a table split across pages {prev.pages[0]}-{p + 1} was stitched back into one")
+    return pages
+
+
+def extract_pdf(data: bytes, content_type: str | None = None) -> Document:
+    texts = _page_texts(data)
+    if not any(t.strip() for t in texts):
+        raise ExtractError("image_only", "the PDF has no text layer (scanned images); OCR is not done")
+    warnings: list[str] = []
+    table_pages = [i for i, t in enumerate(texts) if _has_table(t)]
+    per_page: list[list[Table]] = [[] for _ in texts]
+    if table_pages:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in table_pages:
+                per_page[i] = _page_tables(pdf.pages[i], i + 1)
+                pdf.pages[i].close()
+    per_page = _stitch(per_page, warnings)
+    blocks: list[Paragraph | Table] = []
+    for i, text in enumerate(texts):
+        cleaned = _clean_page_text(text)
+        if cleaned:
+            blocks.append(Paragraph(cleaned, page=i + 1))
+        blocks.extend(per_page[i])
+    for n, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = n
+    return Document(blocks=blocks, format="pdf", warnings=warnings, meta={"pages": str(len(texts))})

@@ -1,0 +1,62 @@
+"""Plain text / markdown → Document. Tab- or pipe-separated lines are table rows (merged cells flattened)."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.extract.encoding import decode_text
+from parsers.models import Document, ExtractError, Paragraph, Table
+
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _split_row(line: str) -> list[str] | None:
+    """Cells of a table line, or None when the line is prose."""
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")]
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [c.strip() for c in inner.split("|")]
+    return None
+
+
+def _flush_table(rows: list[list[str]], blocks: list[Paragraph | Table]) -> None:
+    if rows:
+        blocks.append(Table.from_rows(list(rows)))
+        rows.clear()
+
+
+def extract_text(data: bytes, content_type: str | None = None, fmt: str = "txt") -> Document:
+    """Split text into paragraphs (blank-line separated) and tables (runs of table lines)."""
+    text, encoding = decode_text(data, content_type)
+    if not text.strip():
+        raise ExtractError("unparseable", "the text file is empty")
+    blocks: list[Paragraph | Table] = []
+    rows: list[list[str]] = []
+    para: list[str] = []
+    for raw in text.splitlines():
+        line = raw.rstrip("\r\n")
+        if _MD_RULE.match(line.strip()) and rows:
+            continue
+        cells = _split_row(line)
+        if cells is not None and any(cells):
+            _flush_para(para, blocks)
+            rows.append(cells)
+            continue
+        _flush_table(rows, blocks)
+        if line.strip():
+            para.append(line.strip())
+        else:
+            _flush_para(para, blocks)
+    _flush_para(para, blocks)
+    _flush_table(rows, blocks)
+    for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
+        t.index = i
+    return Document(blocks=blocks, format=fmt, meta={"encoding": encoding})
+
+
+def _flush_para(para: list[str], blocks: list[Paragraph | Table]) -> None:
+    if para:
+        blocks.append(Paragraph("\n".join(para)))
+        para.clear()

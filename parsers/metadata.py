@@ -1,0 +1,86 @@
+"""Title, agency, report year and published date from the text and page metadata."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.models import Document
+
+_TITLE = re.compile(
+    r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)政府信息公开(?:工作)?年度?报告?"
+)
+_REPORT_WORDS = ("年度报告", "年报", "工作报告")
+_PERIOD = re.compile(r"统计期限?(?:为|是|自|从)?(?P<y>(?:19|20)\d{2})年0?1月0?1日(?:起)?(?:至|到|-|—)")
+_PUBLISHED = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)[:：]?\s*(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})"
+)
+_META_DATE = re.compile(r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def find_title(doc: Document) -> str | None:
+    """The first line that names a report; a short line just above it is the agency (PDF title pages)."""
+    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()][:40]
+    for i, line in enumerate(lines):
+        flat = _squash(line)
+        if len(flat) > 80 or not any(w in flat for w in _REPORT_WORDS):
+            continue
+        m = _TITLE.match(flat)
+        if m and not (m.group("pre") or m.group("mid")) and i > 0 and len(_squash(lines[i - 1])) <= 30:
+            return _squash(lines[i - 1]) + flat
+        if m:
+            return flat
+    for key in ("ArticleTitle", "html_title", "docx_title"):
+        if doc.meta.get(key) and _TITLE.match(_squash(doc.meta[key])):
+            return _squash(doc.meta[key])
+    return None
+
+
+def split_title(title: str) -> tuple[str | None, int | None]:
+    m = _TITLE.match(title)
+    if not m:
+        return None, None
+    agency = (m.group("pre") or m.group("mid")).strip("《》“”\"")
+    return agency or None, int(m.group("year"))
+
+
+def period_year(text: str) -> int | None:
+    m = _PERIOD.search(_squash(text))
+    return int(m.group("y")) if m else None
+
+
+def published_date(doc: Document) -> str | None:
+    m = _PUBLISHED.search(_squash(doc.text[:5000])) or _PUBLISHED.search(_squash(doc.text[-3000:]))
+    if m is None and doc.meta.get("PubDate"):
+        m = _META_DATE.search(doc.meta["PubDate"])
+    if m is None:
+        return None
+    return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+
+
+def read_metadata(doc: Document) -> Metadata:
+    meta = Metadata(title=find_title(doc), published=published_date(doc))
+    title_year = None
+    if meta.title:
+        meta.agency, title_year = split_title(meta.title)
+    stat_year = period_year(doc.text)
+    meta.year = title_year or stat_year
+    if title_year and stat_year and title_year != stat_year:
+        meta.warnings.append(
+            f"the title says {title_year} but the statistics period in the text says {stat_year}"
+        )
+    return meta

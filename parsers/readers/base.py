@@ -1,0 +1,82 @@
+"""What a table reader returns, and the shared step that turns a printed cell into a value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers.rows import RowCell, RowView
+from parsers.text import read_value
+
+
+@dataclass
+class CellRead:
+    """One value with where it came from (table index, grid row/col, page) and its printed text."""
+
+    value: int | float | None
+    raw: str
+    table: int
+    row: int
+    col: int
+    page: int | None
+
+
+@dataclass
+class TableRead:
+    variant: str
+    section: str
+    cells: dict[str, dict[str, CellRead]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    matched_labels: int = 0
+    expected_rows: int = 0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.cells)
+
+    @property
+    def score(self) -> int:
+        """Matched labels, minus the template rows that were not found (to prefer the closer variant)."""
+        missing = max(0, self.expected_rows - len(self.cells))
+        return self.matched_labels + len(self.cells) - missing
+
+    def put(self, row_key: str, col_key: str, cell: RowCell, view: RowView) -> None:
+        value = read_value(cell.text).value
+        self.cells.setdefault(row_key, {})[col_key] = CellRead(
+            value, cell.text, view.table.index, view.r, cell.col, view.table.page_of(view.r)
+        )
+
+
+def assign(
+    read: TableRead, row_key: str, keys: list[str], header_cols: dict[str, int], view: RowView, n: int
+) -> None:
+    """Give each value cell of a data row its column key.
+
+    In order when the count matches the header (robust to header/data colspan misalignment);
+    by header position when it does not; otherwise the row is reported and skipped.
+    """
+    values = view.values
+    if len(values) != n:
+        values = _trim(values, n)
+    if len(values) == n:
+        for key, cell in zip(keys, values, strict=False):
+            read.put(row_key, key, cell, view)
+        return
+    by_col = {col: key for key, col in header_cols.items()}
+    placed = [(by_col[c.col], c) for c in view.values if c.col in by_col]
+    if placed:
+        for key, cell in placed:
+            read.put(row_key, key, cell, view)
+        read.warnings.append(
+            f"{read.section}.{row_key}: {len(view.values)} value cells for {n} columns; placed by header position"
+        )
+        return
+    read.warnings.append(f"{read.section}.{row_key}: {len(view.values)} value cells for {n} columns; row skipped")
+
+
+def _trim(values: tuple[RowCell, ...], n: int) -> tuple[RowCell, ...]:
+    out = list(values)
+    while len(out) > n and not out[-1].text.strip():
+        out.pop()
+    while len(out) > n and not out[0].text.strip():
+        out.pop(0)
+    return tuple(out)
