@@ -16,6 +16,7 @@ BLOCK_TAGS = {
     "footer", "blockquote", "pre", "dd", "dt", "title", "center", "ul", "ol", "dl", "form", "td", "th",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select", "button"}
+MAX_TABLE_ROWS = 1000  # report tables have under 100 rows; a bigger one is a data dump, not a report table
 META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteIDCode", "ColumnName", "SiteName")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
@@ -68,6 +69,7 @@ class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.buf: list[str] = []
+        self.skipped: list[int] = []  # row counts of oversized tables left out
 
     def flush(self) -> None:
         text = _clean("".join(self.buf))
@@ -100,7 +102,11 @@ class _Walker:
             return node
         if node.tag == "table" and _is_data_table(node):
             self.flush()
-            self.blocks.append(expand(_rows_of(node)))
+            n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
+            if n_rows > MAX_TABLE_ROWS:
+                self.skipped.append(n_rows)
+            else:
+                self.blocks.append(expand(_rows_of(node)))
             return node
         if node.tag in BLOCK_TAGS or node.tag == "br":
             self.flush() if node.tag != "br" else self.buf.append("\n")
@@ -140,7 +146,9 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     meta = _meta(root)
     meta["encoding"] = encoding
     body = root.find("body")
-    blocks = _Walker().walk(body if body is not None else root)
+    walker = _Walker()
+    blocks = walker.walk(body if body is not None else root)
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
-    return Document(blocks=blocks, format="html", meta=meta)
+    warnings = [f"a table of {n:,} rows was skipped: report tables are far smaller" for n in walker.skipped]
+    return Document(blocks=blocks, format="html", meta=meta, warnings=warnings)
