@@ -58,6 +58,7 @@ class Value:
     unit: str = ""
 
 
+@lru_cache(maxsize=65536)
 def read_value(raw: str | None) -> Value:
     """Read one printed cell: `251000元` → 251000, `１２` → 12, `&nbsp;`/`-`/`无` → blank."""
     q = quirks()

@@ -30,12 +30,23 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
         for cell in cells:
             while (r, c) in filled:
                 c += 1
-            rs, cs = _clamp(cell.rowspan), _clamp(cell.colspan)
+            rs, cs = cell.rowspan, cell.colspan
+            entry = (cell.text, (r, c))
+            if rs == 1 and cs == 1:
+                filled[(r, c)] = entry
+                c += 1
+                width = max(width, c)
+                continue
+            rs, cs = _clamp(rs), _clamp(cs)
             for dr in range(min(rs, n_rows - r)):
                 for dc in range(cs):
-                    filled.setdefault((r + dr, c + dc), (cell.text, (r, c)))
+                    filled.setdefault((r + dr, c + dc), entry)
             c += cs
             width = max(width, c)
-    grid = [[filled.get((r, c), ("", (r, c)))[0] for c in range(width)] for r in range(n_rows)]
-    origin = [[filled.get((r, c), ("", (r, c)))[1] for c in range(width)] for r in range(n_rows)]
+    grid: list[list[str]] = []
+    origin: list[list[Origin]] = []
+    for r in range(n_rows):
+        row = [filled.get((r, c)) or ("", (r, c)) for c in range(width)]
+        grid.append([e[0] for e in row])
+        origin.append([e[1] for e in row])
     return Table(grid=grid, origin=origin, page=page, page_starts=[(page, 0)] if page else [])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
@@ -17,8 +16,10 @@ BLOCK_TAGS = {
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select", "button"}
 MAX_TABLE_ROWS = 1000  # report tables have under 100 rows; a bigger one is a data dump, not a report table
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteIDCode", "ColumnName", "SiteName")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_SIMPLE = re.compile(r"^[^\s\u00a0\u3000]*$")  # nothing to clean: no whitespace at all
 
 
 def _clean(text: str) -> str:
@@ -26,24 +27,18 @@ def _clean(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _mark_line_breaks(root: etree._Element) -> None:
+    """Make <br> and paragraph breaks visible to itertext() as newlines (done once per page)."""
+    for node in root.iter("br", "p", "div"):
+        node.tail = "\n" + (node.tail or "")
+
+
 def _cell_text(cell: etree._Element) -> str:
     """Text of a cell with <br> and block children as line breaks, nested spans flattened."""
-    parts: list[str] = []
-    for node in cell.iter():
-        if node.tag in SKIP_TAGS or not isinstance(node.tag, str):
-            continue
-        if node.tag == "br" or (node is not cell and node.tag in ("p", "div")):
-            parts.append("\n")
-        if node.text and node.tag not in SKIP_TAGS:
-            parts.append(node.text)
-        if node is not cell and node.tail:
-            parts.append(node.tail)
-    return _clean("".join(parts))
-
-
-def _is_data_table(table: etree._Element) -> bool:
-    """A table holding another table is page layout, not data."""
-    return not table.xpath(".//table")
+    text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
+    if _SIMPLE.match(text):
+        return text
+    return _clean(text)
 
 
 def _rows_of(table: etree._Element) -> list[list[SpanCell]]:
@@ -51,74 +46,82 @@ def _rows_of(table: etree._Element) -> list[list[SpanCell]]:
     for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
         cells = [
             SpanCell(_cell_text(td), _int_attr(td, "rowspan"), _int_attr(td, "colspan"))
-            for td in tr
-            if td.tag in ("td", "th")
+            for td in tr.iterchildren("td", "th")
         ]
         rows.append(cells)
     return rows
 
 
 def _int_attr(el: etree._Element, name: str) -> int:
+    raw = el.get(name)
+    if raw is None:
+        return 1
+    if raw.isdigit():
+        return int(raw[:4])
     digits = re.sub(r"\D", "", el.get(name, "1") or "1")[:4]
     return int(digits) if digits else 1
 
 
-class _Walker:
-    """Walks the DOM once, emitting paragraphs at block boundaries and grids for data tables."""
+TABLE_MARK = "\ue000T{}\ue000"  # private-use characters: never in real text
+_TABLE_MARK = re.compile("\ue000T(\\d+)\ue000")
 
-    def __init__(self) -> None:
-        self.blocks: list[Paragraph | Table] = []
-        self.buf: list[str] = []
-        self.skipped: list[int] = []  # row counts of oversized tables left out
 
-    def flush(self) -> None:
-        text = _clean("".join(self.buf))
-        self.buf = []
-        if text:
-            self.blocks.append(Paragraph(text))
+def _data_tables(root: etree._Element) -> list[etree._Element]:
+    """Innermost tables, in document order: a table holding another table is page layout."""
+    return root.xpath("//table[not(.//table)]")
 
-    def walk(self, root: etree._Element) -> list[Paragraph | Table]:
-        skip_until: etree._Element | None = None
-        for event, node in etree.iterwalk(root, events=("start", "end")):
-            if not isinstance(node.tag, str):
-                if event == "end" and skip_until is None and node.tail:
-                    self.buf.append(node.tail)
-                continue
-            if skip_until is not None:
-                if event == "end" and node is skip_until:
-                    skip_until = None
-                    if node.tail:
-                        self.buf.append(node.tail)
-                continue
-            if event == "start":
-                skip_until = self._start(node)
-            else:
-                self._end(node)
-        self.flush()
-        return self.blocks
 
-    def _start(self, node: etree._Element) -> etree._Element | None:
-        if node.tag in SKIP_TAGS:
-            return node
-        if node.tag == "table" and _is_data_table(node):
-            self.flush()
-            n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
-            if n_rows > MAX_TABLE_ROWS:
-                self.skipped.append(n_rows)
-            else:
-                self.blocks.append(expand(_rows_of(node)))
-            return node
-        if node.tag in BLOCK_TAGS or node.tag == "br":
-            self.flush() if node.tag != "br" else self.buf.append("\n")
-        if node.text:
-            self.buf.append(node.text)
-        return None
+def _swap_tables_for_marks(root: etree._Element) -> tuple[list[Table], list[int]]:
+    """Read each data table into a grid and leave a marker in the text flow where it stood."""
+    tables: list[Table] = []
+    skipped: list[int] = []
+    for node in _data_tables(root):
+        n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
+        mark = ""
+        if n_rows > MAX_TABLE_ROWS:
+            skipped.append(n_rows)
+        else:
+            mark = "\n" + TABLE_MARK.format(len(tables)) + "\n"
+            tables.append(expand(_rows_of(node)))
+        parent = node.getparent()
+        if parent is None:
+            continue
+        tail = mark + (node.tail or "")
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(node)
+    return tables, skipped
 
-    def _end(self, node: etree._Element) -> None:
-        if node.tag in BLOCK_TAGS:
-            self.flush()
-        if node.tail:
-            self.buf.append(node.tail)
+
+def _mark_blocks(root: etree._Element) -> None:
+    """Put a newline before and after every block element so the flat text keeps its paragraphs."""
+    for node in root.iter(*BLOCK_TAGS):
+        node.text = "\n" + (node.text or "")
+        node.tail = "\n" + (node.tail or "")
+
+
+def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]:
+    blocks: list[Paragraph | Table] = []
+    for i, part in enumerate(_TABLE_MARK.split(text)):
+        if i % 2:
+            blocks.append(tables[int(part)])
+            continue
+        for line in _clean(part).split("\n"):
+            blocks.append(Paragraph(line))
+    return blocks
+
+
+def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[int]]:
+    """Paragraphs and tables in reading order, via one C-level text serialisation of the body."""
+    etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
+    tables, skipped = _swap_tables_for_marks(root)
+    _mark_blocks(root)
+    body = root.find("body")
+    text = etree.tostring(body if body is not None else root, method="text", encoding=str)
+    return _blocks_from_text(text, tables), skipped
 
 
 def _meta(root: etree._Element) -> dict[str, str]:
@@ -140,15 +143,16 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     if not text.strip():
         raise ExtractError("unparseable", "the HTML page is empty")
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ExtractError("unparseable", f"the HTML could not be parsed: {exc}") from None
+    if root is None:
+        raise ExtractError("unparseable", "the HTML page has no elements")
+    _mark_line_breaks(root)
     meta = _meta(root)
     meta["encoding"] = encoding
-    body = root.find("body")
-    walker = _Walker()
-    blocks = walker.walk(body if body is not None else root)
+    blocks, skipped = _flow(root)
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
-    warnings = [f"a table of {n:,} rows was skipped: report tables are far smaller" for n in walker.skipped]
+    warnings = [f"a table of {n:,} rows was skipped: report tables are far smaller" for n in skipped]
     return Document(blocks=blocks, format="html", meta=meta, warnings=warnings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.labels import LabelIndex
+from parsers.labels import index_of
 from parsers.readers.base import TableRead, assign
 from parsers.rows import RowView
 from parsers.templates import Block, Variant
@@ -29,9 +29,9 @@ def _order(block: Block, cols: dict[str, int], read: TableRead, row_key: str) ->
 def read_blocks(rows: list[RowView], variant: Variant) -> TableRead:
     expected = sum(len(b.rows) for b in variant.blocks)
     read = TableRead(variant.name, variant.section, expected_rows=expected)
-    headers = LabelIndex((b.header_zh, str(i)) for i, b in enumerate(variant.blocks))
-    col_index = [LabelIndex((p, c.key) for c in b.columns for p in c.printed) for b in variant.blocks]
-    row_index = LabelIndex((p, f"{i}:{r.key}") for i, b in enumerate(variant.blocks) for r in b.rows for p in r.printed)
+    headers = index_of((b.header_zh, str(i)) for i, b in enumerate(variant.blocks))
+    col_index = [index_of((p, c.key) for c in b.columns for p in c.printed) for b in variant.blocks]
+    row_index = index_of((p, f"{i}:{r.key}") for i, b in enumerate(variant.blocks) for r in b.rows for p in r.printed)
     state = _State()
     for view in rows:
         hit = next((h for c in view.labels if (h := headers.match(c.text))), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.labels import LabelIndex
+from parsers.labels import index_of
 from parsers.readers.base import TableRead
 from parsers.rows import RowView
 from parsers.templates import Variant
@@ -26,8 +26,8 @@ def _template_order(variant: Variant) -> list[tuple[str, str]]:
 def read_grouped(rows: list[RowView], variant: Variant) -> TableRead:
     n = len(variant.groups) * len(variant.columns)
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.groups))
-    groups = LabelIndex((p, g.key) for g in variant.groups.values() for p in g.printed)
-    leaves = LabelIndex((p, c.key) for c in variant.columns for p in c.printed)
+    groups = index_of((p, g.key) for g in variant.groups.values() for p in g.printed)
+    leaves = index_of((p, c.key) for c in variant.columns for p in c.printed)
     anchors: dict[str, int] = {}
     leaf_cols: list[tuple[str, int]] = []
     for view in rows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.labels import LabelIndex
+from parsers.labels import LabelIndex, index_of
 from parsers.readers.base import TableRead, assign
 from parsers.rows import RowView
 from parsers.templates import Variant
@@ -40,9 +40,9 @@ def _order(header: _Header, variant: Variant, read: TableRead) -> list[str]:
 
 def read_matrix(rows: list[RowView], variant: Variant) -> TableRead:
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.rows))
-    columns = LabelIndex((p, c.key) for c in variant.columns for p in c.printed)
-    col_groups = LabelIndex((p, "group") for p in variant.column_group_labels)
-    row_index = LabelIndex((p, r.key) for r in variant.rows for p in r.printed)
+    columns = index_of((p, c.key) for c in variant.columns for p in c.printed)
+    col_groups = index_of((p, "group") for p in variant.column_group_labels)
+    row_index = index_of((p, r.key) for r in variant.rows for p in r.printed)
     header = _Header()
     for view in rows:
         found = _header_keys(view, columns, col_groups)
