@@ -1,8 +1,10 @@
 """PDF (text layer) → Document.
 
-pypdfium2 reads every page's text (fast); pdfplumber, which is slow, runs only on pages whose text
-shows table labels. Page frames (rectangles around the text that look like one-column tables) are
-dropped, and a table continued on the next page is stitched back into one.
+pypdfium2 reads every page's text (fast). Only pages whose text shows table labels are searched for
+tables: first from pdfium's ruling lines (pdf_lattice, fast), then, where that finds none, with
+pdfplumber (slow, but it also handles unusual drawings). Page frames (rectangles around the text
+that look like one-column tables) are dropped, and a table continued on the next page is stitched
+back into one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import lru_cache
 import pdfplumber
 import pypdfium2 as pdfium
 
+from parsers.extract.pdf_lattice import lattice_tables
 from parsers.models import Document, ExtractError, Paragraph, Table
 from parsers.templates import variants
 from parsers.text import normalize_label
@@ -35,7 +38,7 @@ def table_markers() -> tuple[str, ...]:
     return tuple(m for m in marks if len(m) >= 3)
 
 
-def _page_texts(data: bytes) -> list[str]:
+def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -43,12 +46,14 @@ def _page_texts(data: bytes) -> list[str]:
         if "password" in msg.lower():
             raise ExtractError("unparseable", "the PDF is encrypted with a password") from None
         raise ExtractError("unparseable", f"the PDF could not be opened (truncated or corrupt): {msg}") from None
-    try:
-        if len(pdf) > MAX_PAGES:
-            raise ExtractError("unparseable", f"the PDF has {len(pdf)} pages; reports have far fewer")
-        return [pdf[i].get_textpage().get_text_bounded().replace("\r", "") for i in range(len(pdf))]
-    finally:
+    if len(pdf) > MAX_PAGES:
         pdf.close()
+        raise ExtractError("unparseable", f"the PDF has {len(pdf)} pages; reports have far fewer")
+    return pdf
+
+
+def _page_texts(pdf: pdfium.PdfDocument) -> list[str]:
+    return [pdf[i].get_textpage().get_text_bounded().replace("\r", "") for i in range(len(pdf))]
 
 
 def _clean_page_text(text: str) -> str:
@@ -56,22 +61,43 @@ def _clean_page_text(text: str) -> str:
     return "\n".join(ln for ln in lines if ln and not _PAGE_NUMBER.match(ln))
 
 
-def _is_frame(rows: list[list[str | None]]) -> bool:
-    """A page frame or text box: every row has at most one non-empty cell."""
-    return all(sum(1 for c in row if c not in (None, "")) <= 1 for row in rows)
+def _is_frame(table: Table) -> bool:
+    """A page frame or text box: no row has more than one non-empty cell of its own."""
+    for r, row in enumerate(table.grid):
+        own = sum(1 for c, text in enumerate(row) if text and table.origin[r][c] == (r, c))
+        if own > 1:
+            return False
+    return True
 
 
 def _clean_cell(cell: str | None) -> str | None:
     return None if cell is None else _NEWLINE.sub("", cell).strip()
 
 
-def _page_tables(page: pdfplumber.page.Page, page_no: int) -> list[Table]:
-    tables = []
-    for found in page.find_tables():
-        rows = [[_clean_cell(c) for c in row] for row in found.extract()]
-        if rows and not _is_frame(rows):
-            tables.append(Table.from_rows(rows, page=page_no))
-    return tables
+def _clean_table(table: Table) -> Table:
+    table.grid = [[_NEWLINE.sub("", c).strip() for c in row] for row in table.grid]
+    return table
+
+
+def _plumber_tables(page: pdfplumber.page.Page, page_no: int) -> list[Table]:
+    rows_of = ([[_clean_cell(c) for c in row] for row in found.extract()] for found in page.find_tables())
+    return [Table.from_rows(rows, page=page_no) for rows in rows_of if rows]
+
+
+def _data_tables(tables: list[Table]) -> list[Table]:
+    return [t for t in tables if t.grid and not _is_frame(t)]
+
+
+def _find_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[int]) -> dict[int, list[Table]]:
+    """Tables per page index: lattice first, pdfplumber for the pages where lattice finds none."""
+    found = {i: _data_tables([_clean_table(t) for t in lattice_tables(pdf[i], i + 1)]) for i in pages}
+    slow = [i for i in pages if not found[i]]
+    if slow:
+        with pdfplumber.open(io.BytesIO(data)) as plumber:
+            for i in slow:
+                found[i] = _data_tables(_plumber_tables(plumber.pages[i], i + 1))
+                plumber.pages[i].close()
+    return found
 
 
 def _has_table(text: str) -> bool:
@@ -97,18 +123,16 @@ def _stitch(pages: list[list[Table]], warnings: list[str]) -> list[list[Table]]:
 
 
 def extract_pdf(data: bytes, content_type: str | None = None) -> Document:
-    texts = _page_texts(data)
-    if not any(t.strip() for t in texts):
-        raise ExtractError("image_only", "the PDF has no text layer (scanned images); OCR is not done")
+    pdf = _open(data)
+    try:
+        texts = _page_texts(pdf)
+        if not any(t.strip() for t in texts):
+            raise ExtractError("image_only", "the PDF has no text layer (scanned images); OCR is not done")
+        found = _find_tables(pdf, data, [i for i, t in enumerate(texts) if _has_table(t)])
+    finally:
+        pdf.close()
     warnings: list[str] = []
-    table_pages = [i for i, t in enumerate(texts) if _has_table(t)]
-    per_page: list[list[Table]] = [[] for _ in texts]
-    if table_pages:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i in table_pages:
-                per_page[i] = _page_tables(pdf.pages[i], i + 1)
-                pdf.pages[i].close()
-    per_page = _stitch(per_page, warnings)
+    per_page = _stitch([found.get(i, []) for i in range(len(texts))], warnings)
     blocks: list[Paragraph | Table] = []
     for i, text in enumerate(texts):
         cleaned = _clean_page_text(text)
