@@ -29,7 +29,7 @@ def test_lattice_matches_pdfplumber_cell_for_cell(corpus: Path) -> None:
                             assert squash(f.grid[r][c]) == squash(text), (i + 1, r, c)
                             compared += 1
     pdf.close()
-    assert compared > 300
+    assert compared > 250
 
 
 def test_lattice_records_merges_that_pdfplumber_loses(corpus: Path) -> None:
