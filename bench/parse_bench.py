@@ -86,7 +86,7 @@ def bench_html(paths: list[Path], rounds: int) -> dict:
     from parsers import parse
 
     blobs = [p.read_bytes() for p in paths]
-    ok = [parse(b, p.name)["status"] for b, p in zip(blobs, paths)]
+    ok = [parse(b, p.name)["status"] for b, p in zip(blobs, paths, strict=True)]
     ours = best_of(rounds, lambda: [parse(b, "x.html") for b in blobs])
     base = best_of(rounds, lambda: [lxml.html.document_fromstring(b) for b in blobs])
     return {"files": len(blobs), "mb": sum(map(len, blobs)) / 1e6, "ours_s": ours, "base_s": base,
@@ -101,7 +101,7 @@ def bench_pdf(paths: list[Path], rounds: int) -> dict:
     if not shutil.which("pdftotext"):
         return {"skipped": "pdftotext not installed (apt-get install poppler-utils poppler-data)"}
     blobs = [p.read_bytes() for p in paths]
-    ok = [parse(b, p.name)["status"] for b, p in zip(blobs, paths)]
+    ok = [parse(b, p.name)["status"] for b, p in zip(blobs, paths, strict=True)]
 
     def pdftotext() -> None:
         for p in paths:

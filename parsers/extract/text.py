@@ -7,6 +7,7 @@ import re
 from parsers.extract.encoding import decode_text
 from parsers.models import Document, ExtractError, Paragraph, Table
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -46,7 +47,7 @@ def extract_text(data: bytes, content_type: str | None = None, fmt: str = "txt")
             continue
         _flush_table(rows, blocks)
         if line.strip():
-            para.append(line.strip())
+            para.append(_MD_HEADING.sub("", line.strip()))
         else:
             _flush_para(para, blocks)
     _flush_para(para, blocks)

@@ -1,0 +1,59 @@
+"""The arithmetic identities of tables 3 and 4, recomputed from a record (blanks read as 0).
+
+Used to build consistent records, to find out exactly which identities a planted error breaks, and by
+tests; the ids and scopes are those of the parsed record's `checks`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synth.labels import applicant_columns, applicant_keys, results_rows, tables_yaml, template_variants
+
+LEAVES_T4 = ("upheld", "corrected", "other", "pending")
+
+
+def _n(value: Any) -> float:
+    """A printed blank (None) counts as 0."""
+    return 0 if value is None else value
+
+
+def _check(cid: str, scope: str, lhs: float, rhs: float, detail: str) -> dict[str, Any]:
+    return {"id": cid, "scope": scope, "ok": lhs == rhs, "lhs": lhs, "rhs": rhs,
+            "detail": detail + " (blanks as 0)"}
+
+
+def table3_checks(requests: dict[str, dict[str, Any]], variant_name: str) -> list[dict[str, Any]]:
+    """T3.flow and T3.results per column, then T3.rowsum per row."""
+    out = []
+    results = results_rows(variant_name)
+    for col in (c["key"] for c in applicant_columns()):
+        def cell(row: str, col: str = col) -> float:
+            return _n(requests[row][col])
+        out.append(_check("T3.flow", col, cell("new_requests") + cell("carried_over"),
+                          cell("total_processed") + cell("carried_forward"),
+                          "new_requests + carried_over == total_processed + carried_forward"))
+        out.append(_check("T3.results", col, cell("total_processed"), sum(cell(r) for r in results),
+                          "total_processed == sum of the result rows"))
+    for row, values in requests.items():
+        out.append(_check("T3.rowsum", row, _n(values["total"]), sum(_n(values[c]) for c in applicant_keys()),
+                          "total == sum of the six applicant columns"))
+    return out
+
+
+def table4_checks(review: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """T4.sum per group."""
+    groups = [g["key"] for g in tables_yaml()["review_litigation"]["groups"]]
+    return [_check("T4.sum", g, _n(review[g]["total"]), sum(_n(review[g][k]) for k in LEAVES_T4),
+                   "total == upheld + corrected + other + pending") for g in groups]
+
+
+def check_record(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """All identity checks of a record, in a fixed order."""
+    req_variant = template_variants(record["template"])["requests"]
+    return table3_checks(record["requests"], req_variant) + table4_checks(record["review_litigation"])
+
+
+def failing(record: dict[str, Any]) -> list[dict[str, str]]:
+    """The identities a record breaks, as {"id", "scope"} pairs."""
+    return [{"id": c["id"], "scope": c["scope"]} for c in check_record(record) if not c["ok"]]
