@@ -6,6 +6,7 @@ Nothing after `parsers.extract` knows whether a document was HTML, PDF, DOCX or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Origin = tuple[int, int] | None
 
@@ -77,8 +78,9 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """All paragraph text, one block per line (computed once: several readers scan it)."""
         return "\n".join(b.text for b in self.blocks if isinstance(b, Paragraph))
 
 

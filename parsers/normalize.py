@@ -8,11 +8,21 @@ from parsers.rows import RowView, iter_rows
 from parsers.templates import variants
 
 
+def _complete(read: TableRead | None) -> bool:
+    return read is not None and not read.warnings and not missing_rows(read)
+
+
 def read_tables(doc: Document) -> dict[str, TableRead]:
-    """section → the best-scoring variant's reading, for the sections found in the document."""
+    """section → the best-scoring variant's reading, for the sections found in the document.
+
+    A variant that reads completely (every row, no warnings) ends the search for its section:
+    no other variant can fit better, and most reports follow the first-listed (current) format.
+    """
     rows: list[RowView] = list(iter_rows(doc))
     best: dict[str, TableRead] = {}
     for variant in variants().values():
+        if _complete(best.get(variant.section)):
+            continue
         read = read_table(rows, variant)
         if not read.found:
             continue
@@ -42,4 +52,4 @@ def _layout(variant) -> list[tuple[str, list[str]]]:
 
 
 def missing_rows(read: TableRead) -> list[str]:
-    return [row for row, _ in _layout(variants()[read.variant]) if row not in read.cells]
+    return [row for row, _ in _layout(variants()[read.variant]) if row not in read.printed]

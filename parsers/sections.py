@@ -36,17 +36,20 @@ def heading_number(line: str, after: int) -> int | None:
     return no if best >= MIN_SIMILARITY else None
 
 
+_CANDIDATE = re.compile(r"^[ \t]*[一二三四五六][ \t]*[、.．][^\n]{1,40}$", re.M)
+
+
 def split_sections(doc: Document) -> list[dict]:
-    sections: list[dict] = []
-    current: dict | None = None
-    for line in doc.text.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        no = heading_number(line, current["no"] if current else 0)
+    """Headings are found with one regex over the text; the text between two headings is a section."""
+    text = doc.text
+    starts: list[tuple[int, int, int, str]] = []  # (no, heading start, heading end, heading)
+    for m in _CANDIDATE.finditer(text):
+        no = heading_number(m.group(0).strip(), starts[-1][0] if starts else 0)
         if no is not None:
-            current = {"no": no, "heading": line, "text": ""}
-            sections.append(current)
-        elif current is not None:
-            current["text"] += ("\n" if current["text"] else "") + line
+            starts.append((no, m.start(), m.end(), m.group(0).strip()))
+    sections = []
+    for i, (no, _, end, heading) in enumerate(starts):
+        stop = starts[i + 1][1] if i + 1 < len(starts) else len(text)
+        body = "\n".join(ln.strip() for ln in text[end:stop].split("\n") if ln.strip())
+        sections.append({"no": no, "heading": heading, "text": body})
     return sections

@@ -22,9 +22,12 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _SIMPLE = re.compile(r"^[^\s\u00a0\u3000]*$")  # nothing to clean: no whitespace at all
 
 
+_BREAKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]*\n\s*")
+
+
 def _clean(text: str) -> str:
-    lines = (_WS.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Collapse runs of spaces, drop blank lines and the spaces around line breaks (regexes run in C)."""
+    return _BREAKS.sub("\n", _WS.sub(" ", text)).strip()
 
 
 def _mark_line_breaks(root: etree._Element) -> None:

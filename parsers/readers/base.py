@@ -22,28 +22,41 @@ class CellRead:
 
 @dataclass
 class TableRead:
+    """One variant's reading of a table. Cells stay as printed (RowCell) until `cells` is asked for,
+    because most variants lose to a better one and their values are never needed."""
+
     variant: str
     section: str
-    cells: dict[str, dict[str, CellRead]] = field(default_factory=dict)
+    printed: dict[str, dict[str, tuple[RowCell, RowView]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     matched_labels: int = 0
     expected_rows: int = 0
+    _cells: dict[str, dict[str, CellRead]] | None = None
 
     @property
     def found(self) -> bool:
-        return bool(self.cells)
+        return bool(self.printed)
+
+    @property
+    def cells(self) -> dict[str, dict[str, CellRead]]:
+        if self._cells is None:
+            self._cells = {row: {col: _cell_read(c, v) for col, (c, v) in cols.items()}
+                           for row, cols in self.printed.items()}
+        return self._cells
 
     @property
     def score(self) -> int:
         """Matched labels, minus the template rows that were not found (to prefer the closer variant)."""
-        missing = max(0, self.expected_rows - len(self.cells))
-        return self.matched_labels + len(self.cells) - missing
+        missing = max(0, self.expected_rows - len(self.printed))
+        return self.matched_labels + len(self.printed) - missing
 
     def put(self, row_key: str, col_key: str, cell: RowCell, view: RowView) -> None:
-        value = read_value(cell.text).value
-        self.cells.setdefault(row_key, {})[col_key] = CellRead(
-            value, cell.text, view.table.index, view.r, cell.col, view.table.page_of(view.r)
-        )
+        self.printed.setdefault(row_key, {})[col_key] = (cell, view)
+
+
+def _cell_read(cell: RowCell, view: RowView) -> CellRead:
+    value = read_value(cell.text).value
+    return CellRead(value, cell.text, view.table.index, view.r, cell.col, view.table.page_of(view.r))
 
 
 def assign(

@@ -50,7 +50,7 @@ def read_blocks(rows: list[RowView], variant: Variant) -> TableRead:
             continue
         block_no, row_key = match.split(":", 1)
         state.enter(int(block_no))
-        if row_key in read.cells:
+        if row_key in read.printed:
             continue
         block = variant.blocks[state.block]
         read.matched_labels += 1

@@ -54,7 +54,7 @@ def read_matrix(rows: list[RowView], variant: Variant) -> TableRead:
         key = row_index.match(view.label)
         if key is None or not view.values:
             continue
-        if key in read.cells:
+        if key in read.printed:
             read.warnings.append(f"{read.section}.{key}: printed twice; the first is kept")
             continue
         header.closed = bool(header.cols)
