@@ -1,0 +1,45 @@
+"""Key figures of one parsed record, for the one-row-per-report summary (pure)."""
+
+from __future__ import annotations
+
+Number = int | float | None
+GROUP_PREFIXES = {"denied": "denied_", "unavailable": "unavailable_", "not_processed": "np_"}
+
+
+def _total(record: dict, row: str) -> Number:
+    return record.get("requests", {}).get(row, {}).get("total")
+
+
+def _group_total(record: dict, prefix: str) -> Number:
+    values = [cols.get("total") for row, cols in record.get("requests", {}).items() if row.startswith(prefix)]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _rate(part: Number, whole: Number) -> float | None:
+    if part is None or not whole:
+        return None
+    return round(part / whole, 4)
+
+
+def _sum(*values: Number) -> Number:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def key_figures(record: dict) -> dict[str, Number]:
+    """Totals as printed (never recomputed from parts), group sums, grant and refusal rates."""
+    rl = record.get("review_litigation", {})
+    figures: dict[str, Number] = {
+        row: _total(record, row)
+        for row in ("new_requests", "carried_over", "total_processed", "granted", "partially_granted",
+                    "carried_forward")
+    }
+    figures.update({name: _group_total(record, prefix) for name, prefix in GROUP_PREFIXES.items()})
+    processed = figures["total_processed"]
+    figures["grant_rate"] = _rate(_sum(figures["granted"], figures["partially_granted"]), processed)
+    figures["refusal_rate"] = _rate(figures["denied"], processed)
+    figures["reviews"] = rl.get("review", {}).get("total")
+    figures["lawsuits"] = _sum(rl.get("lit_direct", {}).get("total"), rl.get("lit_after_review", {}).get("total"))
+    figures["failing_checks"] = sum(1 for c in record.get("checks", []) if not c["ok"])
+    return figures

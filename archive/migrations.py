@@ -1,0 +1,138 @@
+"""The archive's schema as named, ordered sqlite-utils migrations. No CREATE TABLE lives anywhere else."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from archive import views
+
+# Declared ANY → NUMERIC affinity: integers stay integers (30, not 30.0) and 万元 decimals stay decimals.
+NUMERIC = "ANY"
+
+migrations = Migrations("nianbao")
+
+
+@migrations()
+def m001_divisions(db: Database) -> None:
+    db["divisions"].create(
+        {"code": str, "name": str, "short_name": str, "province_code": str, "province": str,
+         "prefecture_code": str, "prefecture": str, "lon": float, "lat": float, "latlon_source": str,
+         "pinyin": str},
+        pk="code",
+    )
+    db["division_history"].create(
+        {"old_code": str, "old_name": str, "new_code": str, "change": str, "last_year": int},
+        pk=("old_code", "old_name"),
+    )
+    for col in ("province", "prefecture"):
+        db["divisions"].create_index([col])
+
+
+@migrations()
+def m002_agencies_sources(db: Database) -> None:
+    db["agencies"].create(
+        {"id": int, "name": str, "division_code": str, "region_code": str, "level": str, "resolved_by": str},
+        pk="id", foreign_keys=[("division_code", "divisions", "code")],
+    )
+    db["agencies"].create_index(["name"], unique=True)
+    db["agencies"].create_index(["division_code"])
+    db["sources"].create(
+        {"id": int, "url": str, "division_code": str, "agency": str, "level": str, "family": str,
+         "notes": str, "verified": int, "added_at": str},
+        pk="id",
+    )
+    db["sources"].create_index(["url"], unique=True)
+
+
+@migrations()
+def m003_documents_fetches(db: Database) -> None:
+    db["documents"].create(
+        {"sha256": str, "size": int, "format": str, "content_type": str, "first_seen": str}, pk="sha256"
+    )
+    db["fetches"].create(
+        {"id": int, "sha256": str, "url": str, "final_url": str, "referer": str, "http_status": int,
+         "headers": str, "fetched_at": str, "outcome": str, "source_id": int, "warc_file": str, "warc_offset": int},
+        pk="id", foreign_keys=[("sha256", "documents", "sha256"), ("source_id", "sources", "id")],
+    )
+    db["fetches"].create_index(["url"])
+    db["fetches"].create_index(["sha256"])
+
+
+@migrations()
+def m004_reports(db: Database) -> None:
+    db["reports"].create(
+        {"id": int, "sha256": str, "agency_id": int, "division_code": str, "region_code": str, "year": int,
+         "title": str, "agency": str, "published": str, "template": str, "status": str, "errors": str,
+         "warnings": str, "format": str, "parser_version": str, "parsed_at": str, "source_url": str,
+         "first_seen": str, "version": int, "is_current": int, "removed_at": str},
+        pk="id",
+        foreign_keys=[("sha256", "documents", "sha256"), ("agency_id", "agencies", "id"),
+                      ("division_code", "divisions", "code")],
+    )
+    db["reports"].create_index(["sha256"], unique=True)
+    db["reports"].create_index(["agency_id", "year"])
+    db["reports"].create_index(["division_code", "year"])
+    db["report_values"].create(
+        {"report_id": int, "table_key": str, "row_key": str, "col_key": str, "value": NUMERIC, "raw": str,
+         "grid_table": int, "grid_row": int, "grid_col": int, "page": int},
+        pk=("report_id", "table_key", "row_key", "col_key"), foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["report_values"].create_index(["table_key", "row_key", "col_key", "value"])
+    db["checks"].create(
+        {"report_id": int, "check_id": str, "scope": str, "ok": int, "lhs": NUMERIC, "rhs": NUMERIC, "detail": str},
+        pk=("report_id", "check_id", "scope"), foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["checks"].create_index(["ok", "check_id"])
+    db["sections"].create(
+        {"report_id": int, "no": int, "heading": str, "text": str},
+        pk=("report_id", "no"), foreign_keys=[("report_id", "reports", "id")],
+    )
+    # trigram: SQLite's default tokenizer finds no Chinese words; 1–2 character queries fall back to LIKE
+    db["sections"].enable_fts(["heading", "text"], tokenize="trigram", create_triggers=True)
+
+
+@migrations()
+def m005_parse_history(db: Database) -> None:
+    db["parse_runs"].create(
+        {"id": int, "report_id": int, "parser_version": str, "parsed_at": str, "status": str, "template": str,
+         "values_changed": int, "checks_changed": int},
+        pk="id", foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["parse_runs"].create_index(["report_id"])
+    db["value_changes"].create(
+        {"parse_run_id": int, "report_id": int, "table_key": str, "row_key": str, "col_key": str,
+         "old_value": NUMERIC, "new_value": NUMERIC, "old_raw": str, "new_raw": str},
+        foreign_keys=[("parse_run_id", "parse_runs", "id"), ("report_id", "reports", "id")],
+    )
+    db["value_changes"].create_index(["report_id"])
+
+
+@migrations()
+def m006_report_summary(db: Database) -> None:
+    """One row per report with its key figures, kept by the writer so facets never scan report_values."""
+    db["report_summary"].create(
+        {"report_id": int, "agency": str, "agency_level": str, "division_code": str, "county": str,
+         "province": str, "prefecture": str, "year": int, "template": str, "status": str, "published": str,
+         "is_current": int, "new_requests": NUMERIC, "carried_over": NUMERIC, "total_processed": NUMERIC,
+         "granted": NUMERIC, "partially_granted": NUMERIC, "denied": NUMERIC, "unavailable": NUMERIC,
+         "not_processed": NUMERIC, "carried_forward": NUMERIC, "grant_rate": float, "refusal_rate": float,
+         "reviews": NUMERIC, "lawsuits": NUMERIC, "failing_checks": int, "source_url": str},
+        pk="report_id", foreign_keys=[("report_id", "reports", "id"), ("division_code", "divisions", "code")],
+    )
+    for cols in (["province", "year"], ["year"], ["template"], ["status"], ["division_code", "year"],
+                 ["failing_checks"], ["refusal_rate"], ["agency"]):
+        db["report_summary"].create_index(cols)
+
+
+@migrations()
+def m007_views(db: Database) -> None:
+    for name, sql in views.VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+def apply(db: Database) -> Database:
+    """Bring a database to the current schema (idempotent)."""
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db

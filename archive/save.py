@@ -1,0 +1,165 @@
+"""The only writers of the archive: documents and fetches, parsed reports, their history.
+
+Writers take `db` first (github-to-sqlite style) and run inside one transaction each, so a crash
+leaves either the old or the new state of a report, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.agencies import agency_row
+from archive.figures import key_figures
+
+VALUE_KEYS = ("table_key", "row_key", "col_key")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def save_document(db: Database, sha256: str, size: int, fmt: str, content_type: str | None, seen: str) -> bool:
+    """Record a distinct body once; returns True when it is new."""
+    if db["documents"].count_where("sha256 = ?", [sha256]):
+        return False
+    db["documents"].insert({"sha256": sha256, "size": size, "format": fmt, "content_type": content_type,
+                            "first_seen": seen})
+    return True
+
+
+def save_fetch(db: Database, fetch: dict[str, Any]) -> int | None:
+    """One attempt to get a URL (also failures: blocked, robots, 404); None when already recorded."""
+    dup = db.execute(
+        "SELECT id FROM fetches WHERE url = ? AND sha256 IS ? AND outcome = ?",
+        [fetch["url"], fetch.get("sha256"), fetch.get("outcome", "ok")],
+    ).fetchone()
+    if dup and fetch.get("dedupe", True):
+        return None
+    row = {k: v for k, v in fetch.items() if k != "dedupe"}
+    if isinstance(row.get("headers"), dict):
+        row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
+    return db["fetches"].insert(row).last_pk
+
+
+def _values(record: dict) -> list[dict]:
+    return [
+        {"table_key": c["table"], "row_key": c["row"], "col_key": c["col"], "value": c["value"], "raw": c["raw"],
+         "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"]}
+        for c in record.get("cells", [])
+    ]
+
+
+def _report_row(record: dict, agency: dict | None, source_url: str | None, seen: str) -> dict:
+    return {
+        "sha256": record["sha256"], "agency_id": agency["id"] if agency else None,
+        "division_code": agency["division_code"] if agency else None,
+        "region_code": agency["region_code"] if agency else None,
+        "year": record.get("year"), "title": record.get("title"), "agency": record.get("agency"),
+        "published": record.get("published"), "template": record.get("template"), "status": record["status"],
+        "errors": json.dumps(record.get("errors", []), ensure_ascii=False),
+        "warnings": json.dumps(record.get("warnings", []), ensure_ascii=False),
+        "format": record.get("format"), "parser_version": record.get("parser_version"), "parsed_at": now(),
+        "source_url": source_url, "first_seen": seen,
+    }
+
+
+def _changes(old: dict[tuple, dict], new: list[dict]) -> list[dict]:
+    new_by_key = {tuple(v[k] for k in VALUE_KEYS): v for v in new}
+    changes = []
+    for key in sorted(set(old) | set(new_by_key)):
+        before, after = old.get(key) or {}, new_by_key.get(key) or {}
+        if (before.get("value"), before.get("raw")) != (after.get("value"), after.get("raw")):
+            changes.append({"table_key": key[0], "row_key": key[1], "col_key": key[2],
+                            "old_value": before.get("value"), "new_value": after.get("value"),
+                            "old_raw": before.get("raw"), "new_raw": after.get("raw")})
+    return changes
+
+
+def _replace_children(db: Database, report_id: int, record: dict, values: list[dict]) -> None:
+    for table in ("report_values", "checks", "sections"):
+        db[table].delete_where("report_id = ?", [report_id])
+    db["report_values"].insert_all([{"report_id": report_id, **v} for v in values])
+    db["checks"].insert_all(
+        [{"report_id": report_id, "check_id": c["id"], "scope": c["scope"], "ok": int(c["ok"]), "lhs": c["lhs"],
+          "rhs": c["rhs"], "detail": c["detail"]} for c in record.get("checks", [])]
+    )
+    db["sections"].insert_all(
+        [{"report_id": report_id, "no": s["no"], "heading": s["heading"], "text": s["text"]}
+         for s in record.get("sections", [])]
+    )
+
+
+def _record_run(db: Database, report_id: int, record: dict, changes: list[dict], checks_changed: int) -> None:
+    run_id = db["parse_runs"].insert({
+        "report_id": report_id, "parser_version": record.get("parser_version"), "parsed_at": now(),
+        "status": record["status"], "template": record.get("template"), "values_changed": len(changes),
+        "checks_changed": checks_changed,
+    }).last_pk
+    db["value_changes"].insert_all([{"parse_run_id": run_id, "report_id": report_id, **c} for c in changes])
+
+
+def _old_state(db: Database, report_id: int) -> tuple[dict[tuple, dict], set[tuple], str | None]:
+    values = {tuple(r[k] for k in VALUE_KEYS): r for r in db["report_values"].rows_where("report_id = ?", [report_id])}
+    checks = {(r["check_id"], r["scope"], r["ok"]) for r in db["checks"].rows_where("report_id = ?", [report_id])}
+    version = db.execute("SELECT parser_version FROM reports WHERE id = ?", [report_id]).fetchone()
+    return values, checks, version[0] if version else None
+
+
+def save_report(db: Database, record: dict, source_url: str | None = None, seen: str | None = None) -> int:
+    """Insert or update the report parsed from one document; history of value changes is kept."""
+    seen = seen or now()
+    with db.atomic():
+        agency = agency_row(db, record.get("agency"), record.get("title"))
+        row = _report_row(record, agency, source_url, seen)
+        existing = db.execute("SELECT id, first_seen, source_url FROM reports WHERE sha256 = ?",
+                              [record["sha256"]]).fetchone()
+        values = _values(record)
+        if existing is None:  # a first parse is not a change: nothing goes to value_changes
+            report_id = db["reports"].insert(row).last_pk
+            changes, checks_changed, version = [], len(record.get("checks", [])), None
+        else:
+            report_id = existing[0]
+            old_values, old_checks, version = _old_state(db, report_id)
+            changes = _changes(old_values, values)
+            new_checks = {(c["id"], c["scope"], int(c["ok"])) for c in record.get("checks", [])}
+            checks_changed = len(old_checks ^ new_checks)
+            row.update(first_seen=existing[1], source_url=source_url or existing[2])
+            db["reports"].update(report_id, row)
+        _replace_children(db, report_id, record, values)
+        if existing is None or changes or checks_changed or version != record.get("parser_version"):
+            _record_run(db, report_id, record, changes, checks_changed)
+        renumber_versions(db, row["agency_id"], row["year"])
+        save_summary(db, report_id, record, agency)
+    return report_id
+
+
+def renumber_versions(db: Database, agency_id: int | None, year: int | None) -> None:
+    """Versions of one agency's report for one year, in the order they were first seen."""
+    if agency_id is None or year is None:
+        return
+    rows = db.execute(
+        "SELECT id FROM reports WHERE agency_id = ? AND year = ? AND status IN ('ok', 'partial') "
+        "ORDER BY first_seen, id", [agency_id, year]
+    ).fetchall()
+    for n, (report_id,) in enumerate(rows, start=1):
+        db["reports"].update(report_id, {"version": n, "is_current": int(n == len(rows))})
+    if rows:
+        db.execute("UPDATE report_summary SET is_current = (report_id = ?) WHERE report_id IN "
+                   "(SELECT id FROM reports WHERE agency_id = ? AND year = ?)", [rows[-1][0], agency_id, year])
+
+
+def save_summary(db: Database, report_id: int, record: dict, agency: dict | None) -> None:
+    division = db["divisions"].get(agency["division_code"]) if agency and agency["division_code"] else {}
+    report = db["reports"].get(report_id)
+    db["report_summary"].upsert({
+        "report_id": report_id, "agency": record.get("agency"), "agency_level": agency["level"] if agency else None,
+        "division_code": agency["division_code"] if agency else None, "county": division.get("name"),
+        "province": division.get("province"), "prefecture": division.get("prefecture"), "year": record.get("year"),
+        "template": record.get("template"), "status": record["status"], "published": record.get("published"),
+        "is_current": report["is_current"] if report["is_current"] is not None else 1,
+        "source_url": report["source_url"], **key_figures(record),
+    }, pk="report_id")
