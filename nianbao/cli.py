@@ -112,7 +112,8 @@ def reparse(archive_dir: str, status: str | None) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option("--out", default="var/releases", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", default="var/releases", show_default=True, type=click.Path(file_okay=False),
+              help="Directory that receives the nianbao-<release>/ folder.")
 @click.option("--release", default=None, help="Release name (default: today's date).")
 def dump(archive_dir: str, out: str, release: str | None) -> None:
     """Write a dated release: SQLite file, gzip, one CSV per table, SHA256SUMS and a README.
@@ -127,8 +128,8 @@ def dump(archive_dir: str, out: str, release: str | None) -> None:
 
 @cli.command()
 @ARCHIVE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--get", "get_path", default=None, help="Print the response for this path and exit (smoke test).")
 def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
     """Serve the archive with Datasette and the project's configuration (immutable, so .db downloads work).
