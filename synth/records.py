@@ -22,12 +22,11 @@ from synth.labels import (
     tables_yaml,
     template_variants,
 )
+from synth.places import random_county, township_agency
 from synth.planting import plant_error
 from synth.proactive import proactive_table
 
 TEMPLATES = ("gov2021", "gov2019", "mixed")
-PLACES = ("青山县", "临河区", "白水县", "东湖区", "清源县", "南岭县", "石桥镇", "柳林镇", "河西区", "云台县",
-          "北关街道")
 ORGANS = ("人民政府", "财政局", "教育局", "卫生健康局", "自然资源局", "市场监督管理局", "民政局",
           "住房和城乡建设局", "人力资源和社会保障局", "交通运输局")
 # How often each applicant kind applies at all, and how many applications it makes at most.
@@ -42,13 +41,16 @@ DEFAULT_WEIGHT = 0.6
 
 
 def random_agency(rng: random.Random) -> str:
-    """A realistic-looking agency name: a county, district or town government, or a county bureau."""
-    place = rng.choice(PLACES)
-    if place.endswith("街道"):
-        return place + "办事处"
-    if place.endswith("镇"):
-        return place + "人民政府"
-    return place + rng.choice(ORGANS)
+    """A real county's government, one of its bureaus, or one of its townships."""
+    code, county = random_county(rng)
+    draw = rng.random()
+    if draw < 0.15:
+        township = township_agency(rng, code)
+        if township:
+            return township
+    if draw < 0.6:
+        return county + "人民政府"
+    return county + rng.choice(ORGANS[1:])
 
 
 def _scaled(rng: random.Random, top: int) -> int:
