@@ -7,8 +7,8 @@ from sqlite_utils import Database
 from archive import divisions
 
 
-def _resolve(db: Database, name: str) -> dict:
-    resolution = divisions.resolve_agency(name)
+def _resolve(db: Database, name: str, hint_code: str | None) -> dict:
+    resolution = divisions.resolve_agency(name, hint_code)
     code = resolution.code if resolution else None
     if code and not db["divisions"].count_where("code = ?", [code]):
         code = None  # the registry in this database predates the code: keep the agency, unplaced
@@ -21,13 +21,13 @@ def _resolve(db: Database, name: str) -> dict:
     }
 
 
-def agency_row(db: Database, name: str | None, title: str | None = None) -> dict | None:
-    """The agencies row for a printed name, created on first sight."""
+def agency_row(db: Database, name: str | None, hint_code: str | None = None) -> dict | None:
+    """The agencies row for a printed name, created on first sight (resolved with the hint, if any)."""
     if not name:
         return None
     found = list(db["agencies"].rows_where("name = ?", [name]))
     if found:
         return found[0]
-    row = _resolve(db, name)
+    row = _resolve(db, name, hint_code)
     row["id"] = db["agencies"].insert(row).last_pk
     return row

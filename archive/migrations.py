@@ -131,6 +131,26 @@ def m007_views(db: Database) -> None:
         db.create_view(name, sql, replace=True)
 
 
+@migrations()
+def m008_crawls(db: Database) -> None:
+    """What crawls need beyond ingest: crawl runs (for resume), per-site robots/blocking, page metadata."""
+    db["crawls"].create(
+        {"id": int, "started_at": str, "finished_at": str, "jobdir": str, "spider": str, "requests": int,
+         "archived": int, "note": str},
+        pk="id",
+    )
+    db["sites"].create(
+        {"host": str, "robots_txt": str, "robots_checked_at": str, "robots_disallows": str, "blocked_by": str,
+         "blocked_at": str, "last_crawled_at": str},
+        pk="host",
+    )
+    db["fetches"].add_column("crawl_id", int, fk="crawls", fk_col="id")
+    db["fetches"].add_column("kind", str)
+    db["fetches"].add_column("meta", str)
+    db["fetches"].add_column("note", str)
+    db["fetches"].create_index(["crawl_id", "url"])
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -109,11 +109,15 @@ def _old_state(db: Database, report_id: int) -> tuple[dict[tuple, dict], set[tup
     return values, checks, version[0] if version else None
 
 
-def save_report(db: Database, record: dict, source_url: str | None = None, seen: str | None = None) -> int:
-    """Insert or update the report parsed from one document; history of value changes is kept."""
+def save_report(db: Database, record: dict, source_url: str | None = None, seen: str | None = None,
+                hint_code: str | None = None) -> int:
+    """Insert or update the report parsed from one document; history of value changes is kept.
+
+    hint_code (a division code from the crawl source or the page's SiteIDCode) places agencies whose
+    name alone is ambiguous (鼓楼区, 城关镇 …)."""
     seen = seen or now()
     with db.atomic():
-        agency = agency_row(db, record.get("agency"), record.get("title"))
+        agency = agency_row(db, record.get("agency"), hint_code)
         row = _report_row(record, agency, source_url, seen)
         existing = db.execute("SELECT id, first_seen, source_url FROM reports WHERE sha256 = ?",
                               [record["sha256"]]).fetchone()

@@ -143,6 +143,116 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
     os.execvp(args[0], args)
 
 
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--spider", default="reports", show_default=True,
+              help="reports (every source) or one family: trs, hanweb, gkmlpt, vsb, generic.")
+@click.option("--sources", "sources_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="A sources CSV instead of the bundled crawler/sources.csv.")
+@click.option("--ids", default=None, help="Only these source ids (comma-separated).")
+@click.option("--division", default=None, help="Only sources whose division code starts with this (e.g. 3208).")
+@click.option("--jobdir", default=None, type=click.Path(file_okay=False),
+              help="Scrapy JOBDIR: a crawl killed and restarted with the same JOBDIR resumes.")
+@click.option("--proxy", default=None, help="HTTP proxy for every request (e.g. the local portal farm).")
+@click.option("--allow-hosts", default=None, help="Allowed host suffixes, comma-separated (default .gov.cn).")
+@click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
+          jobdir: str | None, proxy: str | None, allow_hosts: str | None, settings: tuple[str, ...]) -> None:
+    """Crawl portals from the sources registry, archive every report found, and parse it.
+
+    The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
+    requests per host run at once, re-crawls are conditional (ETag/Last-Modified).
+
+    Example: nianbao crawl --archive var/archive --division 3208 --jobdir var/jobs/jiangsu
+    """
+    from nianbao.crawl import run_crawl
+
+    extra = dict(item.split("=", 1) for item in settings)
+    stats = run_crawl(archive_dir, spider, sources_path=sources_path, ids=ids, division=division, jobdir=jobdir,
+                      proxy=proxy, allow_hosts=allow_hosts, extra=extra)
+    click.echo(f"crawl finished: {stats}")
+
+
+@cli.group()
+def sources() -> None:
+    """The sources registry (crawler/sources.csv): where crawls start.
+
+    Example: nianbao sources validate
+    """
+
+
+@sources.command("list")
+@click.option("--family", default=None, help="Only this family.")
+def sources_list(family: str | None) -> None:
+    """List registry entries: id, division, agency, level, family, verified, start URLs.
+
+    Example: nianbao sources list --family hanweb
+    """
+    from crawler.sources import load_sources
+
+    for s in load_sources():
+        if family is None or s.family == family:
+            fields = (s.id, s.division_code, s.agency, s.level, s.family or "-", s.verified, s.start_urls)
+            click.echo("\t".join(map(str, fields)))
+
+
+@sources.command("validate")
+def sources_validate() -> None:
+    """Check every registry entry; exits 1 when any is invalid.
+
+    Example: nianbao sources validate
+    """
+    from crawler.sources import load_sources, problems
+
+    bad = 0
+    for s in load_sources():
+        for problem in problems(s):
+            bad += 1
+            click.echo(f"source {s.id} ({s.agency}): {problem}")
+    click.echo(f"{bad} problem(s)")
+    if bad:
+        raise SystemExit(1)
+
+
+@sources.command("add")
+@click.option("--division", "division_code", required=True, help="6-digit division code.")
+@click.option("--agency", required=True, help="Agency name as it publishes.")
+@click.option("--level", required=True, help="county_gov, department, township, prefecture, province or other.")
+@click.option("--url", "urls", multiple=True, required=True, help="Start URL (repeatable).")
+@click.option("--family", default="", help="Family hint: trs, hanweb, gkmlpt, vsb, generic.")
+@click.option("--notes", default="", help="Free notes.")
+def sources_add(division_code: str, agency: str, level: str, urls: tuple[str, ...], family: str, notes: str) -> None:
+    """Add a validated entry (marked unverified until a crawl confirms it).
+
+    Example: nianbao sources add --division 640522 --agency 海原县 --level county_gov --url http://www.hy.gov.cn/
+    """
+    from crawler.sources import add_source, load_sources, write_sources
+
+    registry = load_sources()
+    try:
+        source = add_source(registry, division_code=division_code, agency=agency, level=level,
+                            start_urls=" ".join(urls), family=family, notes=notes, verified="no")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    write_sources(registry)
+    click.echo(f"added source {source.id}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True,
+              help="A crontab block or systemd service + timer units.")
+@click.option("--install", is_flag=True, help="Install it (crontab of this user, or ~/.config/systemd/user).")
+@ARCHIVE_OPTION
+def schedule(fmt: str, install: bool, archive_dir: str) -> None:
+    """Print (or install) recurring crawls: weekly, and daily around the 31 Jan / 31 Mar deadlines.
+
+    Example: nianbao schedule --format systemd
+    """
+    from nianbao.scheduling import install_or_print
+
+    click.echo(install_or_print(fmt, install, archive_dir))
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name="nianbao")
 

@@ -1,0 +1,76 @@
+"""Recurring crawls as cron lines or systemd timers: weekly all year, daily around the legal deadlines.
+
+Departments must publish by 1月31日 and governments by 3月31日 (2019 条例 第四十九条), so reports
+cluster in the weeks before and after those dates; a daily crawl then catches them as they appear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MARK_BEGIN = "# >>> nianbao schedule >>>"
+MARK_END = "# <<< nianbao schedule <<<"
+
+
+@dataclass(frozen=True)
+class Slot:
+    why: str
+    cron: str  # minute hour day-of-month month day-of-week
+    calendar: str  # systemd OnCalendar
+
+
+SLOTS = (
+    Slot("weekly, all year", "17 3 * * 1", "Mon *-*-* 03:17:00"),
+    Slot("daily, 20 Jan – 15 Feb (departments' deadline 31 Jan)", "17 3 20-31 1 *", "*-01-20..31 03:17:00"),
+    Slot("daily, 20 Jan – 15 Feb (departments' deadline 31 Jan)", "17 3 1-15 2 *", "*-02-01..15 03:17:00"),
+    Slot("daily, 20 Mar – 15 Apr (governments' deadline 31 Mar)", "17 3 20-31 3 *", "*-03-20..31 03:17:00"),
+    Slot("daily, 20 Mar – 15 Apr (governments' deadline 31 Mar)", "17 3 1-15 4 *", "*-04-01..15 03:17:00"),
+)
+
+
+def cron_block(workdir: str, command: str) -> str:
+    lines = [MARK_BEGIN]
+    for slot in SLOTS:
+        lines.append(f"# {slot.why}")
+        lines.append(f"{slot.cron} cd {workdir} && mkdir -p var/log && {command} >> var/log/crawl.log 2>&1")
+    lines.append(MARK_END)
+    return "\n".join(lines) + "\n"
+
+
+def merge_crontab(existing: str, block: str) -> str:
+    """Replace an earlier nianbao block (installing twice changes nothing) and keep everything else."""
+    out, skipping = [], False
+    for line in existing.splitlines():
+        if line.strip() == MARK_BEGIN:
+            skipping = True
+        elif line.strip() == MARK_END:
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    body = "\n".join(out).rstrip("\n")
+    return (body + "\n" if body else "") + block
+
+
+def systemd_units(workdir: str, command: str) -> dict[str, str]:
+    service = f"""[Unit]
+Description=nianbao crawl of county portals for annual reports
+
+[Service]
+Type=oneshot
+WorkingDirectory={workdir}
+ExecStart=/bin/sh -c '{command} >> var/log/crawl.log 2>&1'
+Nice=10
+"""
+    calendars = "\n".join(f"OnCalendar={slot.calendar}" for slot in SLOTS)
+    timer = f"""[Unit]
+Description=nianbao crawls: weekly, daily around the 31 Jan and 31 Mar deadlines
+
+[Timer]
+{calendars}
+Persistent=true
+RandomizedDelaySec=20min
+
+[Install]
+WantedBy=timers.target
+"""
+    return {"nianbao-crawl.service": service, "nianbao-crawl.timer": timer}

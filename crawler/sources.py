@@ -1,0 +1,79 @@
+"""The sources registry (crawler/sources.csv): where to start crawling, one row per agency or portal.
+
+County identity is data: a row gives the division code, the agency, its level, start URLs (portal home,
+信息公开 platform or 年报 column) and a family hint. Behaviour per portal family lives in code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from crawler.urls import is_trusted_host
+
+REGISTRY = Path(__file__).parent / "sources.csv"
+FAMILIES = ("trs", "hanweb", "gkmlpt", "vsb", "generic", "")
+LEVELS = ("county_gov", "department", "township", "prefecture", "province", "other")
+
+
+@dataclass
+class Source:
+    id: int
+    division_code: str
+    agency: str
+    level: str
+    start_urls: str  # space-separated
+    family: str = ""
+    notes: str = ""
+    verified: str = "no"
+
+    @property
+    def urls(self) -> list[str]:
+        return self.start_urls.split()
+
+
+def load_sources(path: str | Path = REGISTRY) -> list[Source]:
+    with Path(path).open(encoding="utf-8", newline="") as f:
+        return [Source(**{**row, "id": int(row["id"])}) for row in csv.DictReader(f)]
+
+
+def problems(source: Source, allowed: tuple[str, ...] = (".gov.cn",)) -> list[str]:
+    """Plain-language reasons a registry row cannot be crawled as it stands."""
+    out = []
+    if not (len(source.division_code) == 6 and source.division_code.isdigit()):
+        out.append(f"division code {source.division_code!r} is not 6 digits")
+    if source.level not in LEVELS:
+        out.append(f"level {source.level!r} is not one of {', '.join(LEVELS)}")
+    if source.family not in FAMILIES:
+        out.append(f"family {source.family!r} is not one of {', '.join(f for f in FAMILIES if f)}")
+    if not source.urls:
+        out.append("no start URL")
+    for url in source.urls:
+        if not url.startswith(("http://", "https://")):
+            out.append(f"{url} is not an http(s) URL")
+        elif not is_trusted_host(url, allowed):
+            out.append(f"{url} is not on a *.gov.cn host")
+    return out
+
+
+def write_sources(sources: list[Source], path: str | Path = REGISTRY) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[f.name for f in fields(Source)], lineterminator="\n")
+    writer.writeheader()
+    for source in sorted(sources, key=lambda s: s.id):
+        writer.writerow(asdict(source))
+    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+
+
+def add_source(sources: list[Source], **values: str) -> Source:
+    """Append a row with the next id; raise ValueError with the problems if it is invalid."""
+    source = Source(id=max((s.id for s in sources), default=0) + 1, **values)
+    found = problems(source)
+    if found:
+        raise ValueError("; ".join(found))
+    if any(set(s.urls) & set(source.urls) for s in sources):
+        raise ValueError("a source with one of these start URLs is already registered")
+    sources.append(source)
+    return source

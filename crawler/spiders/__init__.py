@@ -1,0 +1,1 @@
+"""Spiders: `reports` crawls every registry source; `trs`, `hanweb`, … crawl one family's sources."""

@@ -1,0 +1,228 @@
+"""Find, fetch and archive annual reports from portals, starting from the sources registry.
+
+From each start URL the spider follows navigation links towards the 年报 column (by link text), the
+column's year and unit subcolumns and its pagination (per family), archives every report article and
+attachment, and records what it could not get (blocked, robots, removed) as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.article import read_article
+from crawler.families import FAMILIES, detect
+from crawler.families.base import Link, PageRequest
+from crawler.items import FetchedDocument
+from crawler.pipelines import done_in_crawl, known_reports, known_validators, open_crawl
+from crawler.sources import Source, load_sources
+from crawler.titles import is_navigation, is_report_column, is_report_title, is_subcolumn, report_year
+from crawler.urls import canonical_url, host_of, is_attachment
+from nianbao.pipeline import Archive
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+    family: str | None = None  # family spiders restrict the registry to their family
+
+    def __init__(self, sources: str | None = None, division: str | None = None, ids: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources_path = sources
+        self.division = division
+        self.ids = {int(i) for i in ids.split(",")} if ids else None
+        self.validators: dict[str, dict[str, str]] = {}
+        self.done: set[str] = set()
+        self.crawl_id: int | None = None
+
+    def selected_sources(self) -> list[Source]:
+        sources = load_sources(self.sources_path) if self.sources_path else load_sources()
+        return [s for s in sources
+                if (self.family is None or s.family == self.family)
+                and (self.division is None or s.division_code.startswith(self.division))
+                and (self.ids is None or s.id in self.ids)]
+
+    def _prepare(self, sources: list[Source]) -> list[str]:
+        """Crawl id (kept in JOBDIR so a resumed crawl is the same crawl), validators, known reports."""
+        archive = Archive.open(self.settings.get("NIANBAO_ARCHIVE"))
+        jobdir = self.settings.get("JOBDIR")
+        marker = Path(jobdir) / "nianbao-crawl-id" if jobdir else None
+        previous = int(marker.read_text()) if marker and marker.exists() else None
+        self.crawl_id = open_crawl(archive, previous, self.name, jobdir)
+        if marker:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(str(self.crawl_id))
+        self.validators = known_validators(archive)
+        self.done = done_in_crawl(archive, self.crawl_id)
+        hosts = {host_of(u) for s in sources for u in s.urls}
+        recheck = known_reports(archive, hosts)
+        archive.db.close()
+        return recheck
+
+    async def start(self) -> AsyncIterator[Any]:
+        sources = self.selected_sources()
+        recheck = self._prepare(sources)
+        for source in sources:
+            for url in source.urls:
+                yield self._page(url, source, depth=0, fresh=True)
+        by_host = {host_of(u): s for s in sources for u in s.urls}
+        for url in recheck:  # catch silent edits and removals of what earlier crawls archived
+            source = by_host.get(host_of(url))
+            if source and url not in self.done:
+                kind = "attachment" if is_attachment(url) else "article"
+                yield self._document(url, source, kind, title="", referer=None)
+
+    # ---- requests -------------------------------------------------------------------------------------------
+
+    def _meta(self, source: Source, **extra: Any) -> dict[str, Any]:
+        return {"source_id": source.id, "division_code": source.division_code, "family_hint": source.family,
+                **extra}
+
+    def _page(self, url: str, source: Source, depth: int, fresh: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=fresh,
+                              cb_kwargs={"source": source, "depth": depth},
+                              meta=self._meta(source, kind="list", unconditional=True))
+
+    def _feed(self, page: PageRequest, source: Source, family: str, referer: str) -> scrapy.Request:
+        return scrapy.Request(page.url, method=page.method, body=page.body, callback=self.parse_feed,
+                              errback=self.on_error, headers={"Referer": referer, "X-Requested-With": "XMLHttpRequest"},
+                              cb_kwargs={"source": source, "family": family, "kind": page.kind},
+                              meta=self._meta(source, kind="list", unconditional=True))
+
+    def _document(self, url: str, source: Source, kind: str, title: str, referer: str | None,
+                  article_meta: dict[str, str] | None = None) -> scrapy.Request:
+        headers = {"Referer": referer} if referer else {}
+        return scrapy.Request(url, callback=self.parse_document, errback=self.on_error, headers=headers,
+                              cb_kwargs={"source": source, "kind": kind, "title": title,
+                                         "article_meta": article_meta or {}},
+                              meta=self._meta(source, kind=kind))
+
+    # ---- callbacks ------------------------------------------------------------------------------------------
+
+    def parse_page(self, response: Response, source: Source, depth: int) -> Any:
+        if (blocked := self._blocked(response)) is not None:
+            yield blocked
+            return
+        if not hasattr(response, "text"):
+            return
+        family = detect(response.url, response.text, source.family)
+        yield from self._follow(family.links(response.url, response.text), response, source, depth)
+        for page in family.pages(response.url, response.text):
+            if page.kind == "list":
+                yield self._page(page.url, source, depth)
+            else:
+                yield self._feed(page, source, family.name, response.url)
+
+    def parse_feed(self, response: Response, source: Source, family: str, kind: str) -> Any:
+        if (blocked := self._blocked(response)) is not None:
+            yield blocked
+            return
+        links, pages = FAMILIES[family].parse_feed(response.url, response.text, kind)
+        yield from self._follow(links, response, source, depth=1)
+        for page in pages:
+            yield self._feed(page, source, family, response.url)
+
+    def _follow(self, links: list[Link], response: Response, source: Source, depth: int) -> Any:
+        same_site = {host_of(u) for u in source.urls} | {host_of(response.url)}
+        for link in links:
+            url = canonical_url(link.url)
+            if is_report_title(link.text):
+                if url not in self.done:
+                    yield self._document(url, source, "attachment" if is_attachment(url) else "article",
+                                         link.text, response.url)
+            elif host_of(url) in same_site and self._worth_following(link.text, depth):
+                yield self._page(url, source, depth + 1)
+
+    def _worth_following(self, text: str, depth: int) -> bool:
+        if is_report_column(text) or is_subcolumn(text):
+            return depth < self.settings.getint("NIANBAO_MAX_NAV_DEPTH") + 2
+        return is_navigation(text) and depth < self.settings.getint("NIANBAO_MAX_NAV_DEPTH")
+
+    def parse_document(self, response: Response, source: Source, kind: str, title: str,
+                       article_meta: dict[str, str]) -> Any:
+        if (blocked := self._blocked(response)) is not None:
+            yield blocked
+            return
+        if response.status == 304:
+            yield self._item(response, source, "not_modified", title, body=b"")
+            return
+        if response.status in (404, 410):
+            yield self._item(response, source, "removed", title, body=b"", note=f"HTTP {response.status}")
+            return
+        meta, files = {}, []
+        if kind == "article" and hasattr(response, "text"):
+            meta, files = read_article(response.text, response.url)
+            title = meta.get("ArticleTitle") or title
+        item = self._item(response, source, kind, title, meta={**article_meta, **meta}, attachments=files)
+        yield item
+        for url in files:
+            if url not in self.done:
+                yield self._document(url, source, "attachment", title, response.url, article_meta=item.meta)
+
+    # ---- outcomes -------------------------------------------------------------------------------------------
+
+    def _item(self, response: Response, source: Source, kind: str, title: str, body: bytes | None = None,
+              meta: dict[str, str] | None = None, attachments: list[str] | None = None,
+              note: str | None = None) -> FetchedDocument:
+        request = response.request
+        referer = request.headers.get(b"Referer", b"").decode("latin-1") if request else ""
+        return FetchedDocument(
+            url=request.url if request else response.url, final_url=response.url, http_status=response.status,
+            headers=_headers(response), body=response.body if body is None else body, fetched_at=_now(), kind=kind,
+            source_id=source.id, division_code=source.division_code, family=source.family or None,
+            referer=referer or None, title=title or None, title_year=report_year(title or ""), meta=meta or {},
+            attachments=attachments or [], note=note)
+
+    def _blocked(self, response: Response) -> FetchedDocument | None:
+        name = response.meta.get("blocked_by")
+        if not name:
+            return None
+        source = response.request.cb_kwargs.get("source") if response.request else None
+        return FetchedDocument(url=response.request.url, final_url=response.url, http_status=response.status,
+                               headers=_headers(response), body=b"", fetched_at=_now(), kind="blocked",
+                               source_id=source.id if source else None, note=name)
+
+    def on_error(self, failure: Failure) -> Any:
+        request = failure.request
+        url = request.url
+        if failure.check(HttpError):
+            response = failure.value.response
+            kind = "removed" if response.status in (404, 410) else "error"
+            note = f"HTTP {response.status}"
+        elif failure.check(IgnoreRequest):
+            message = str(failure.value)
+            kind = "robots" if "robots.txt" in message else "refused" if message.startswith("refused") else "error"
+            note = message
+        else:
+            kind, note = "error", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        if request.meta.get("kind") == "list" and kind == "removed":
+            kind = "error"  # a missing list page is a broken link, not a removed report
+        yield FetchedDocument(url=url, final_url=url, http_status=0, headers={}, body=b"", fetched_at=_now(),
+                              kind=kind, source_id=request.meta.get("source_id"), note=note)
+
+
+def family_spider(family: str) -> type[ReportsSpider]:
+    return type(f"{family.title()}Spider", (ReportsSpider,), {"name": family, "family": family})
+
+
+TrsSpider = family_spider("trs")
+HanwebSpider = family_spider("hanweb")
+GkmlptSpider = family_spider("gkmlpt")
+VsbSpider = family_spider("vsb")
+GenericSpider = family_spider("generic")
