@@ -1,0 +1,64 @@
+"""One archive per session, built through the real pipeline, and an in-process Datasette over it.
+
+The Datasette instance is configured exactly as `nianbao serve` configures the server (metadata,
+templates, plugins, static from datasette/); the database is named `nianbao` after nianbao.db.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from tests.conftest import CORPUS, ROOT
+from tests.datasette.build import Built, build
+
+CONFIG = ROOT / "datasette"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    corpus = CORPUS if (CORPUS / "labels").is_dir() else None
+    return build(tmp_path_factory.mktemp("archive"), corpus)
+
+
+def metadata() -> dict:
+    with (CONFIG / "metadata.yml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def make_datasette(db_path: Path) -> Datasette:
+    ds = Datasette(
+        files=[],
+        immutables=[str(db_path)],
+        metadata=metadata(),
+        template_dir=str(CONFIG / "templates"),
+        plugins_dir=str(CONFIG / "plugins"),
+        static_mounts=[("static", str(CONFIG / "static"))],
+    )
+    asyncio.run(ds.invoke_startup())
+    return ds
+
+
+class Client:
+    """Synchronous GETs against the in-process Datasette (asyncio.run per request)."""
+
+    def __init__(self, ds: Datasette) -> None:
+        self.ds = ds
+
+    def get(self, path: str, **params: str) -> httpx.Response:
+        return asyncio.run(self.ds.client.get(path, params=params or None))
+
+    def json(self, path: str, **params: str) -> list[dict]:
+        response = self.get(path, _shape="objects", **params)
+        assert response.status_code == 200, response.text[:2000]
+        return response.json()["rows"]
+
+
+@pytest.fixture(scope="session")
+def client(built: Built) -> Client:
+    return Client(make_datasette(built.db_path))

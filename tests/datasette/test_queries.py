@@ -1,0 +1,167 @@
+"""Every canned query answers its question on the test archive, with bound parameters only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlite_utils import Database
+
+from tests.datasette import build as b
+from tests.datasette.build import Built
+from tests.datasette.conftest import Client, metadata
+
+QUERIES = metadata()["databases"]["nianbao"]["queries"]
+
+
+def test_queries_are_described_in_both_languages_and_take_bound_parameters() -> None:
+    assert {"search", "failing_checks", "refusal_rates", "request_changes", "late_or_missing",
+            "carry_over_mismatches", "county_map"} <= set(QUERIES)
+    for name, query in QUERIES.items():
+        for key in ("title", "description"):
+            assert re.search(r"[\u4e00-\u9fff]", query[key]), name
+            assert re.search(r"[A-Za-z]{3}", query[key]), name
+        named = set(re.findall(r"(?<!:):(\w+)", query["sql"]))
+        assert named == set(query.get("params", [])), name
+        assert not re.search(r"\{|%s|\$\w", query["sql"]), name  # nothing templated into the SQL
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_canned_query_page_renders(client: Client, name: str) -> None:
+    page = client.get(f"/nianbao/{name}")
+    assert page.status_code == 200, page.text[:1000]
+    assert QUERIES[name]["title"].split(" / ")[0] in page.text
+    assert 'class="message-error"' not in page.text
+    for param in QUERIES[name].get("params", []):
+        assert f'name="{param}"' in page.text
+
+
+def _search(client: Client, q: str) -> list[dict]:
+    return client.json("/nianbao/search.json", q=q)
+
+
+@pytest.mark.parametrize(("word", "key", "method"), [
+    (b.WORD_1, (b.HONGZE, 2022), "LIKE"),
+    (b.WORD_2, (b.HAIYUAN, 2021), "LIKE"),
+    (b.WORD_3, (b.QINGTIAN, 2024), "FTS5 trigram"),
+    (b.WORD_3[:3], (b.QINGTIAN, 2024), "FTS5 trigram"),
+])
+def test_search_finds_one_two_and_three_character_words(client: Client, built: Built, word: str, key: tuple,
+                                                        method: str) -> None:
+    rows = _search(client, word)
+    assert [(r["report_id"], r["method"]) for r in rows] == [(built.ids[key], method)]
+    assert f"【{word}】" in rows[0]["excerpt"]
+    assert rows[0]["heading"].startswith("五、")
+    page = client.get("/nianbao/search", q=word)
+    assert f'href="/nianbao/reports/{built.ids[key]}"' in page.text  # report ids link to the report page
+
+
+def test_search_agrees_with_a_plain_scan_and_survives_odd_input(client: Client, built: Built) -> None:
+    db = Database(built.db_path)
+    for q in ("信息公开", "行政", "申请人", "年"):
+        expected = db.execute("SELECT count(*) FROM sections WHERE instr(text, ?) OR instr(heading, ?)",
+                              [q, q]).fetchone()[0]
+        assert len(_search(client, q)) == min(expected, 500), q
+    for odd in ("", '"', 'a"b OR', "%", "_", "\\", "NEAR(", "*"):
+        assert isinstance(_search(client, odd), list), odd
+    assert _search(client, "") == []
+
+
+def test_failing_checks_lists_the_broken_report_with_both_sides(client: Client, built: Built) -> None:
+    db = Database(built.db_path)
+    rows = client.json("/nianbao/failing_checks.json")
+    broken = built.ids[b.BROKEN]
+    expected = {(r["check_id"], r["scope"], r["lhs"], r["rhs"]) for r in db["checks"].rows_where(
+        "report_id = ? AND ok = 0", [broken])}
+    assert expected
+    got = {(r["check_id"], r["scope"], r["lhs"], r["rhs"]) for r in rows if r["report_id"] == broken}
+    assert got == expected
+    assert all(r["difference"] == r["lhs"] - r["rhs"] and r["lhs"] != r["rhs"] for r in rows)
+    assert len(rows) == db["checks"].count_where("ok = 0")
+    only = client.json("/nianbao/failing_checks.json", province="浙江省", year="2023")
+    assert {r["report_id"] for r in only} == {broken}
+    assert client.json("/nianbao/failing_checks.json", province="四川省") == []
+
+
+def test_refusal_rates_rank_agencies_above_a_minimum(client: Client, built: Built) -> None:
+    rows = client.json("/nianbao/refusal_rates.json", min_requests="0")
+    rates = [r["refusal_rate"] for r in rows]
+    assert rates == sorted(rates, reverse=True)
+    assert len({r["agency"] for r in rows}) == len(rows)
+    db = Database(built.db_path)
+    top = rows[0]
+    handled, denied = db.execute(
+        "SELECT sum(total_processed), sum(denied) FROM report_summary s JOIN reports r ON r.id = s.report_id "
+        "JOIN agencies a ON a.id = r.agency_id WHERE a.name = ? AND s.is_current = 1 AND s.total_processed > 0",
+        [top["agency"]]).fetchone()
+    assert (top["handled"], top["denied"]) == (handled, denied)
+    assert top["refusal_rate"] == round((denied or 0) / handled, 4)
+    floor = sorted(r["handled"] for r in rows)[len(rows) // 2]
+    above = client.json("/nianbao/refusal_rates.json", min_requests=str(floor))
+    assert all(r["handled"] >= floor for r in above)
+    assert 0 < len(above) < len(rows)
+    default = client.json("/nianbao/refusal_rates.json")
+    assert all(r["handled"] >= 10 for r in default)
+
+
+def test_request_changes_pairs_consecutive_years_of_one_agency(client: Client, built: Built) -> None:
+    rows = client.json("/nianbao/request_changes.json")
+    assert rows
+    changes = [abs(r["change"]) for r in rows]
+    assert changes == sorted(changes, reverse=True)
+    for r in rows:
+        assert r["year_after"] == r["year_before"] + 1
+        assert r["change"] == r["requests_after"] - r["requests_before"]
+    hongze = {(r["year_before"], r["requests_before"], r["requests_after"]) for r in rows if r["agency"] == b.HONGZE}
+    records = built.records
+    expected = {(y, records[(b.HONGZE, y)]["requests"]["new_requests"]["total"],
+                 records[(b.HONGZE, y + 1)]["requests"]["new_requests"]["total"]) for y in (2021, 2022, 2023)}
+    assert hongze == expected
+    assert all(r["province"] == "四川省" for r in client.json("/nianbao/request_changes.json", province="四川省"))
+
+
+def test_late_or_missing_reports_per_county_and_year(client: Client, built: Built) -> None:
+    rows = client.json("/nianbao/late_or_missing.json")
+    by_key = {(r["county"], r["year"]): r for r in rows}
+    late = by_key[("武侯区", 2023)]
+    assert late["status"].startswith("逾期")
+    assert (late["first_published"], late["deadline"], late["days_late"]) == (b.LATE[2], "2024-03-31", 40)
+    assert by_key[("海原县", 2022)]["status"].startswith("未找到")
+    assert ("青田县", 2022) not in by_key  # on time
+    covered = {r[0] for r in Database(built.db_path).execute("SELECT division_code FROM report_summary")}
+    assert {r["division_code"] for r in rows} <= covered  # only counties the archive has reports for
+    ningxia = client.json("/nianbao/late_or_missing.json", province="宁夏回族自治区", year="2022")
+    assert [(r["county"], r["year"]) for r in ningxia] == [("海原县", 2022)]
+
+
+def test_carry_over_mismatches_compare_consecutive_years(client: Client, built: Built) -> None:
+    rows = client.json("/nianbao/carry_over_mismatches.json")
+    assert rows
+    pairs = {(r["report_id"], r["next_report_id"]) for r in rows}
+    matched = (built.ids[(b.MATCHED[0], b.MATCHED[1])], built.ids[(b.MATCHED[0], b.MATCHED[2])])
+    assert matched not in pairs
+    records = built.records
+    for r in rows:
+        assert r["next_year"] == r["year"] + 1
+        assert r["carried_forward"] != r["carried_over_next_year"]
+        key = next((k for k, v in built.ids.items() if v == r["report_id"]), None)
+        if key and (key[0], key[1] + 1) in records:
+            assert r["carried_forward"] == records[key]["requests"]["carried_forward"]["total"]
+            assert r["carried_over_next_year"] == records[(key[0], key[1] + 1)]["requests"]["carried_over"]["total"]
+    def total(key: tuple, row: str) -> object:
+        return records[key]["requests"][row]["total"]
+
+    expected = sum(1 for (agency, year) in records if (agency, year + 1) in records and not agency.startswith("synth")
+                   and total((agency, year), "carried_forward") != total((agency, year + 1), "carried_over"))
+    assert len([r for r in rows if r["report_id"] in built.ids.values()]) == expected
+
+
+def test_county_map_counts_reports_per_county(client: Client, built: Built) -> None:
+    rows = client.json("/nianbao/county_map.json")
+    db = Database(built.db_path)
+    expected = dict(db.execute("SELECT division_code, count(*) FROM report_summary WHERE division_code IS NOT NULL "
+                               "GROUP BY 1").fetchall())
+    assert {r["division_code"]: r["reports"] for r in rows} == expected
+    hongze = next(r for r in rows if r["county"] == "洪泽区")
+    assert 32.5 < hongze["latitude"] < 34
+    assert 118 < hongze["longitude"] < 120

@@ -1,0 +1,143 @@
+"""The site as a whole: every page answers, the metadata covers the schema, nothing loads from outside."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from lxml import html as lxml_html
+from sqlite_utils import Database
+
+from nianbao.serve import datasette_args
+from tests.datasette.build import Built
+from tests.datasette.conftest import Client, metadata
+
+BANNER = "演示数据：本库内容为合成数据 / Demo data: synthetic reports"
+HIDDEN = {"sections_fts", "sections_fts_data", "sections_fts_idx", "sections_fts_docsize", "sections_fts_config",
+          "_sqlite_migrations"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]{2}")
+LOADED = "//script/@src | //link[@rel='stylesheet']/@href | //img/@src | //iframe/@src | //source/@src"
+
+
+def bilingual(text: str | None) -> bool:
+    return bool(text and CJK.search(text) and LATIN.search(text))
+
+
+def test_home_page_names_the_archive_and_its_starting_points(client: Client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "年报库" in page.text
+    for query in ("search", "failing_checks", "refusal_rates", "late_or_missing", "county_map"):
+        assert f'href="/nianbao/{query}"' in page.text
+    assert "CC BY 4.0" in page.text
+    assert "Apache-2.0" in page.text
+    assert ">basemap<" not in page.text  # the tiles database serves the map, it is not browsable
+    assert BANNER not in page.text
+
+
+def test_every_table_and_view_page_renders(client: Client, built: Built) -> None:
+    db = Database(built.db_path)
+    names = db.table_names() + db.view_names()
+    assert {"reports", "report_values", "publication_ledger", "requests_wide"} <= set(names)
+    for name in names:
+        page = client.get(f"/nianbao/{name}")
+        assert page.status_code == 200, (name, page.text[:500])
+        assert "Error" not in page.text.split("<title>")[1].split("</title>")[0], name
+    for name in ("reports", "report_summary", "publication_ledger", "checks"):
+        assert client.json(f"/nianbao/{name}.json"), name
+
+
+def test_facets_and_sorting_from_metadata(client: Client) -> None:
+    page = client.get("/nianbao/report_summary")
+    for facet in ("province", "prefecture", "year", "template", "status", "agency_level"):
+        assert f'data-column="{facet}"' in page.text, facet
+    rows = client.json("/nianbao/report_summary.json")
+    years = [r["year"] for r in rows if r["year"] is not None]
+    assert years == sorted(years, reverse=True)
+
+
+def test_metadata_describes_every_table_view_and_column_in_both_languages(built: Built) -> None:
+    db = Database(built.db_path)
+    tables = metadata()["databases"]["nianbao"]["tables"]
+    for name in db.table_names() + db.view_names():
+        if name in HIDDEN:
+            assert tables[name]["hidden"] is True, name
+            continue
+        meta = tables.get(name)
+        assert meta, f"{name}: no metadata"
+        assert bilingual(meta["description"]), name
+        columns = [c.name for c in (db[name].columns if name in db.table_names() else db.view(name).columns)]
+        missing = [c for c in columns if not bilingual(meta.get("columns", {}).get(c))]
+        assert not missing, f"{name}: columns without a Chinese/English description: {missing}"
+
+
+def test_hidden_tables_stay_out_of_the_database_page(client: Client) -> None:
+    tables = client.get("/nianbao.json").json()["tables"]
+    hidden = {t["name"] for t in tables if t["hidden"]}
+    assert hidden >= HIDDEN
+    page = client.get("/nianbao")
+    for name in HIDDEN:
+        assert f'href="/nianbao/{name}"' not in page.text.split("hidden tables")[0]
+
+
+def test_column_descriptions_show_on_table_pages(client: Client) -> None:
+    page = client.get("/nianbao/report_summary")
+    assert "本年新收申请数（件）/ new requests received this year" in page.text
+
+
+def test_demo_banner_on_every_page_when_enabled(client: Client, built: Built, monkeypatch) -> None:
+    report = built.ids[next(iter(built.ids))]
+    paths = ["/", "/nianbao", "/nianbao/reports", f"/nianbao/reports/{report}", "/nianbao/search?q=信息公开",
+             "/-/dashboards/overview", "/nianbao/no_such_table"]
+    for path in paths:
+        assert BANNER not in client.get(path).text, path
+    monkeypatch.setenv("NIANBAO_DEMO", "1")
+    for path in paths:
+        assert BANNER in client.get(path).text, path
+
+
+@pytest.mark.parametrize("path", ["/", "/nianbao", "/nianbao/county_map", "/-/dashboards/overview",
+                                  "/nianbao/reports", "/nianbao/search?q=麒麟"])
+def test_pages_load_nothing_from_other_hosts(client: Client, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    loaded = lxml_html.fromstring(page.text).xpath(LOADED)
+    assert loaded, path
+    assert not [url for url in loaded if re.match(r"(?:[a-z]+:)?//", url)], path
+    assert not re.search(r"cdn\.jsdelivr|unpkg\.com|cdnjs", page.text), path
+
+
+def test_map_uses_bundled_tiles_and_cluster_map(client: Client, built: Built) -> None:
+    page = client.get("/nianbao/county_map")
+    assert "datasette-cluster-map.js" in page.text
+    assert '"/-/tiles/basemap/{z}/{x}/{y}.png"' in page.text
+    assert "tile.openstreetmap.org" not in page.text
+    tile = client.get("/-/tiles/basemap/4/13/6.png")  # China at zoom 4
+    assert tile.status_code == 200
+    assert tile.content.startswith(b"\x89PNG")
+    leaflet = re.search(r"JAVASCRIPT_URL: '(/-/static-plugins/datasette-leaflet/[^']+\.js)'", page.text)
+    assert leaflet
+    assert client.get(leaflet.group(1)).status_code == 200
+
+
+def test_dashboard_renders_and_every_chart_query_runs(client: Client) -> None:
+    page = client.get("/-/dashboards/overview")
+    assert page.status_code == 200
+    assert "/-/static-plugins/datasette_dashboards/vega.min.js" in page.text
+    charts = metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    for slug, chart in charts.items():
+        sql = re.sub(r"\[\[.*?\]\]", "", chart["query"])  # optional filters left out, as with no filter set
+        rows = client.json("/nianbao.json", sql=sql)
+        assert rows, slug
+        filtered = chart["query"].replace("[[", "").replace("]]", "")
+        assert client.json("/nianbao.json", sql=filtered, province="江苏省", agency_level="county_gov") is not None
+
+
+def test_get_smoke_with_the_serve_command_line(built: Built) -> None:
+    """`nianbao serve --get` runs exactly this command line."""
+    args = datasette_args(built.db_path, "127.0.0.1", 0, get_path="/nianbao/reports.json?_shape=array&_size=1")
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert '"sha256"' in result.stdout
