@@ -10,6 +10,7 @@ from scrapy import Spider
 
 from archive.save import save_document, save_fetch, save_report
 from crawler.items import FetchedDocument
+from crawler.urls import host_of
 from nianbao.pipeline import CONTENT_TYPES, Archive
 from parsers import parse
 from parsers.sniff import sniff
@@ -32,7 +33,7 @@ def known_reports(archive: Archive, urls_of_hosts: set[str]) -> list[str]:
     """Report and attachment URLs archived before on these hosts: re-checked to catch edits and removals."""
     rows = archive.db.execute("SELECT DISTINCT url, kind FROM fetches WHERE outcome = 'ok' "
                               "AND kind IN ('article', 'attachment')").fetchall()
-    return [url for url, _ in rows if any(url.split('/')[2] == h for h in urls_of_hosts)]
+    return [url for url, _ in rows if host_of(url) in urls_of_hosts]
 
 
 def done_in_crawl(archive: Archive, crawl_id: int) -> set[str]:
@@ -85,7 +86,7 @@ class ArchivePipeline:
         assert archive is not None
         outcome = {"not_modified": "not_modified"}.get(item.kind, item.kind)
         save_fetch(archive.db, {**self._fetch_row(item, crawl_id, None, outcome), "dedupe": False})
-        host = item.url.split("/")[2]
+        host = host_of(item.url)
         if item.kind == "removed":
             archive.db.execute("UPDATE reports SET removed_at = ? WHERE source_url = ? AND removed_at IS NULL",
                                [item.fetched_at, item.url])

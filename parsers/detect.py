@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsers.readers import TableRead
 from parsers.templates import template_data, templates
-from parsers.text import normalize_label
+from parsers.text import normalize_label, normalize_text
 
 
 def detect_template(reads: dict[str, TableRead], text: str) -> str:
@@ -19,7 +19,7 @@ def detect_template(reads: dict[str, TableRead], text: str) -> str:
         return "mixed"
     if "review_litigation" in reads:
         return "unknown"
-    flat = normalize_label(text, drop_numbering=False)
+    flat = normalize_text(text)
     for name, markers in template_data()["text_markers"].items():
         if any(normalize_label(m, drop_numbering=False) in flat for m in markers):
             return name

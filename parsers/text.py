@@ -40,7 +40,12 @@ def squash(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def normalize_label(text: str, drop_numbering: bool = True) -> str:
-    """Canonical form of a printed label, for matching only (never stored)."""
+    """Canonical form of a printed label, for matching only (never stored). Cached: labels repeat."""
+    return normalize_text(text, drop_numbering)
+
+
+def normalize_text(text: str, drop_numbering: bool = False) -> str:
+    """The same folding for whole page or document texts, uncached so big texts are not kept alive."""
     q = quirks()
     out = squash(text).translate(q["t2s"]).translate(_QUOTES)
     out = out.replace("：", ":").replace("，", ",").replace("；", ";")

@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 from parsers.extract.pdf_lattice import lattice_tables
 from parsers.models import Document, ExtractError, Paragraph, Table
 from parsers.templates import variants
-from parsers.text import normalize_label
+from parsers.text import normalize_label, normalize_text
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·第]*\d+[\s\-—–－·页]*(?:/\s*\d+\s*页?)?$")
 _NEWLINE = re.compile(r"\s*\n\s*")
@@ -101,7 +101,7 @@ def _find_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[int]) -> dict
 
 
 def _has_table(text: str) -> bool:
-    flat = normalize_label(text, drop_numbering=False)
+    flat = normalize_text(text)
     return any(m in flat for m in table_markers())
 
 
