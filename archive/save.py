@@ -167,3 +167,23 @@ def save_summary(db: Database, report_id: int, record: dict, agency: dict | None
         "is_current": report["is_current"] if report["is_current"] is not None else 1,
         "source_url": report["source_url"], **key_figures(record),
     }, pk="report_id")
+
+
+def twin_report(db: Database, record: dict, exclude_url: str | None = None) -> int | None:
+    """An archived report of the same agency and year with exactly the same figures, from another URL: the
+    same report in another rendering (an article page and its PDF), not a new version. A new text at the
+    same URL is never a twin: that is an edit, and edits are kept as versions. None when there is none."""
+    name, year = record.get("agency"), record.get("year")
+    figures = {(c["table"], c["row"], c["col"], c["value"]) for c in record.get("cells", [])}
+    if not (name and year and figures):
+        return None
+    candidates = db.execute(
+        "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.name = ? AND r.year = ? "
+        "AND r.status IN ('ok', 'partial') AND r.source_url IS NOT ? ORDER BY r.id DESC",
+        [name, year, exclude_url]).fetchall()
+    for (report_id,) in candidates:
+        rows = db.execute("SELECT table_key, row_key, col_key, value FROM report_values WHERE report_id = ?",
+                          [report_id]).fetchall()
+        if set(rows) == figures:
+            return report_id
+    return None

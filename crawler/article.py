@@ -41,13 +41,14 @@ def info_block(root: lxml_html.HtmlElement) -> dict[str, str]:
     return found
 
 
-def attachments(body: str, url: str) -> list[str]:
+def attachments(body: str, url: str, root: lxml_html.HtmlElement | None = None) -> list[str]:
+    """Linked files (pdf, doc, xls …) and report pages printed as images (<img src>, never oldsrc=/alt=)."""
     seen: list[str] = []
     for link in anchors(body, url):
         if is_attachment(link.url) and link.url not in seen:
             seen.append(link.url)
-    for src in re.findall(r"<img[^>]+src=[\"']([^\"']+)", body):  # reports printed as images
-        full = urljoin(url, src)
+    for img in (root if root is not None else lxml_html.fromstring(body)).iter("img"):
+        full = urljoin(url, (img.get("src") or "").strip())
         if is_attachment(full) and "/images/" not in full and full not in seen and "logo" not in full.lower():
             seen.append(full)
     return seen
@@ -58,4 +59,4 @@ def read_article(body: str, url: str) -> tuple[dict[str, str], list[str]]:
         root = lxml_html.fromstring(body)
     except (ValueError, lxml_html.etree.ParserError):
         return {}, []
-    return {**meta_tags(root), **info_block(root)}, attachments(body, url)
+    return {**meta_tags(root), **info_block(root)}, attachments(body, url, root)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.antibot import challenge_of
-from crawler.urls import is_trusted_host
+from crawler.urls import host_of, is_trusted_host
 
 
 class TrustedHostMiddleware:
@@ -63,8 +64,15 @@ class BackoffRetryMiddleware:
 class ConditionalRequestMiddleware:
     """Send If-None-Match / If-Modified-Since for what an earlier crawl archived (the spider's validators)."""
 
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to methods where it is optional
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ConditionalRequestMiddleware:
+        return cls(crawler)
+
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        validators = getattr(spider, "validators", {}).get(request.url)
+        validators = getattr(spider or self.crawler.spider, "validators", {}).get(request.url)
         if not validators or request.meta.get("unconditional"):
             return
         if validators.get("etag"):
@@ -81,4 +89,23 @@ class AntiBotMiddleware:
         name = challenge_of(response.status, response.body, location)
         if name:
             request.meta["blocked_by"] = name
+        return response
+
+
+class RobotsRecorderMiddleware:
+    """Keep each host's robots.txt as fetched (Scrapy's RobotsTxtMiddleware obeys it; this records it), for the
+    archive's sites table: a journalist can see what a portal forbade and when it was read."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RobotsRecorderMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        spider = spider or self.crawler.spider
+        if urlsplit(request.url).path == "/robots.txt" and spider is not None:
+            text = response.text if response.status == 200 and hasattr(response, "text") else ""
+            getattr(spider, "robots_seen", {})[host_of(request.url)] = {"status": response.status, "text": text}
         return response

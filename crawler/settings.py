@@ -39,6 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.AntiBotMiddleware": 580,
+    "crawler.middlewares.RobotsRecorderMiddleware": 590,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"

@@ -28,3 +28,10 @@ def canonical_url(url: str) -> str:
 def is_attachment(url: str) -> bool:
     path = urlsplit(url).path.lower()
     return path.endswith(ATTACHMENT_EXTENSIONS) or any(m in url.lower() for m in ATTACHMENT_MARKERS)
+
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff")
+
+
+def is_image(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(IMAGE_EXTENSIONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sqlite3
 import sys
@@ -9,25 +11,90 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "datasette"
+INSPECT_FILE = "inspect-data.json"  # the name Datasette reads in configuration-directory mode
+
+# Why each setting (docs/datasette.md, "Settings"):
+# - suggest_facets off: suggestions cost one or two queries per column (27 on report_summary) on every table
+#   page, each over every matching row; the useful facets are configured in metadata.yml.
+# - sql_time_limit_ms 5000: the canned queries that aggregate the whole archive need more than the 1 s default.
+SETTINGS = {"suggest_facets": False, "sql_time_limit_ms": 5000}
 
 
 def prepare(db_path: Path) -> Path:
-    """Fold the WAL into the file: an immutable Datasette reads only the main database file."""
+    """Fold the WAL into the file (an immutable Datasette reads only the main database file) and write
+    Datasette's inspect data beside it, so unfiltered table counts are read from a file, not counted."""
     if not db_path.exists():
         raise SystemExit(f"no archive at {db_path}: run `nianbao ingest` or `nianbao demo` first")
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
+    write_inspect(db_path)
     return db_path
+
+
+def _stamp(db_path: Path) -> dict:
+    st = db_path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def inspect_path(db_path: Path) -> Path:
+    return db_path.with_name(INSPECT_FILE)
+
+
+def current_inspect(db_path: Path) -> Path | None:
+    """The inspect file beside db_path if it was written for the database as it is now, else None."""
+    path = inspect_path(db_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))[db_path.stem]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    stamp = _stamp(db_path)
+    return path if data.get("size") == stamp["size"] and data.get("mtime_ns") == stamp["mtime_ns"] else None
+
+
+def write_inspect(db_path: Path) -> Path:
+    """`datasette inspect` for one immutable database: row count per table, size and sha256 of the file.
+
+    Datasette uses the counts for unfiltered table pages and the database index instead of running
+    count(*) (a scan) per request; it would otherwise count every table at start-up and still count again
+    on every table page. Rewritten only when the file's size or mtime changed since the last write.
+    """
+    if current_inspect(db_path):
+        return inspect_path(db_path)
+    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    try:
+        tables = {}
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            try:
+                count = conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+            except sqlite3.DatabaseError:  # as Datasette: a table it cannot count has no count
+                count = None
+            tables[name] = {"count": count}
+    finally:
+        conn.close()
+    sha = hashlib.sha256()
+    with db_path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+    data = {db_path.stem: {"hash": sha.hexdigest(), **_stamp(db_path), "file": str(db_path), "tables": tables}}
+    path = inspect_path(db_path)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def datasette_args(db_path: Path, host: str, port: int, get_path: str | None = None) -> list[str]:
     exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
     args = [exe, "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
             "--template-dir", str(CONFIG / "templates"), "--plugins-dir", str(CONFIG / "plugins"),
-            "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port),
-            "--setting", "sql_time_limit_ms", "5000"]
+            "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
+    inspect = current_inspect(db_path)
+    if inspect:
+        args += ["--inspect-file", str(inspect)]
     if get_path:
         args += ["--get", get_path]
     return args

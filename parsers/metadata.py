@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.models import Document
+from parsers.text import quirks
 
 _TITLE = re.compile(
     r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)政府信息公开(?:工作)?年度?报告?"
@@ -32,11 +33,16 @@ def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+def _title_line(text: str) -> str:
+    """A candidate title line without a leading label such as 名称： (quirks.yaml: title_label_pattern)."""
+    return quirks()["title_label_re"].sub("", _squash(text))
+
+
 def find_title(doc: Document) -> str | None:
     """The first line that names a report; a short line just above it is the agency (PDF title pages)."""
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()][:40]
     for i, line in enumerate(lines):
-        flat = _squash(line)
+        flat = _title_line(line)
         if len(flat) > 80 or not any(w in flat for w in _REPORT_WORDS):
             continue
         m = _TITLE.match(flat)

@@ -29,6 +29,7 @@ def quirks() -> dict:
     pairs = data["traditional"].split()
     data["t2s"] = str.maketrans({p[0]: p[1] for p in pairs if len(p) == 2})
     data["numbering_re"] = re.compile(data["numbering_pattern"])
+    data["title_label_re"] = re.compile(data["title_label_pattern"])
     data["blank_set"] = {squash(t) for t in data["blank_tokens"]}
     return data
 

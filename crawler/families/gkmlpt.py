@@ -10,17 +10,8 @@ from urllib.parse import urljoin, urlsplit
 from crawler.families.base import Family, Link, PageRequest
 from crawler.titles import is_report_column
 
-TREE = re.compile(r"TREE\s*[:=]\s*(\[.*?\])\s*[,;]\s*(?:\n|\w+\s*[:=])", re.S)
-SID = re.compile(r"SID\s*[:=]\s*['\"]?(\d+)")
+CONFIG = re.compile(r"window\._CONFIG\s*=\s*")
 API_PAGE_SIZE = 100  # one API page covers five UI pages of 20
-
-
-def _walk(nodes: list[dict]) -> list[dict]:
-    out = []
-    for node in nodes:
-        out.append(node)
-        out.extend(_walk(node.get("children") or []))
-    return out
 
 
 def _site_root(url: str) -> str:
@@ -36,18 +27,12 @@ class GkmlptFamily(Family):
         return "/gkmlpt/" in url or ("gkmlpt" in body[:50000] and "_CONFIG" in body)
 
     def pages(self, url: str, body: str) -> list[PageRequest]:
-        m = TREE.search(body)
-        if not m:
+        config = _config(body)
+        if not isinstance(config.get("TREE"), list):
             return super().pages(url, body)
-        try:
-            tree = json.loads(m.group(1))
-        except json.JSONDecodeError:
-            return []
-        sid = SID.search(body)
         root = _site_root(url)
-        columns = [n for n in _walk(tree) if is_report_column(str(n.get("name", "")))]
-        query = f"&sid={sid.group(1)}" if sid else ""
-        return [PageRequest(f"{root}api/all/{n['id']}?page=1{query}", kind="json") for n in columns]
+        query = f"&sid={config['SID']}" if config.get("SID") else ""
+        return [PageRequest(f"{root}api/all/{n['id']}?page=1{query}", kind="json") for n in _report_columns(config)]
 
     def parse_feed(self, url: str, body: str, kind: str) -> tuple[list[Link], list[PageRequest]]:
         try:
@@ -63,6 +48,35 @@ class GkmlptFamily(Family):
             pages = [PageRequest(url.replace("page=1", f"page={p}"), kind="json")
                      for p in range(2, math.ceil(total / size) + 1)]
         return links, pages
+
+
+def _config(body: str) -> dict:
+    """window._CONFIG = {...}: the platform's column tree and site id, as the page's own script reads them."""
+    m = CONFIG.search(body)
+    if not m:
+        return {}
+    try:
+        value, _ = json.JSONDecoder().raw_decode(body, m.end())
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _report_columns(config: dict) -> list[dict]:
+    """The topmost 年报 columns of the tree: a parent's list already holds its sub-columns' posts."""
+    out: list[dict] = []
+
+    def visit(nodes: list) -> None:
+        for node in nodes:
+            if not isinstance(node, dict) or "id" not in node:
+                continue
+            if is_report_column(str(node.get("name", ""))):
+                out.append(node)
+            else:
+                visit(node.get("children") or [])
+
+    visit(config["TREE"])
+    return out
 
 
 def _date(value: object) -> str | None:

@@ -8,11 +8,14 @@ attachment, and records what it could not get (blocked, robots, removed) as such
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -22,11 +25,27 @@ from crawler.article import read_article
 from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
 from crawler.items import FetchedDocument
-from crawler.pipelines import done_in_crawl, known_reports, known_validators, open_crawl
+from crawler.pipelines import done_in_crawl, known_reports, known_validators, open_crawl, pending_attachments
 from crawler.sources import Source, load_sources
 from crawler.titles import is_navigation, is_report_column, is_report_title, is_subcolumn, report_year
 from crawler.urls import canonical_url, host_of, is_attachment
 from nianbao.pipeline import Archive
+
+RUNNING_MARKER = "nianbao-running"
+
+
+def recover_jobdir(jobdir: Path, logger: Any) -> None:
+    """Scrapy's JOBDIR queue survives a graceful stop (Ctrl-C, SIGTERM) but not SIGKILL: its files are then
+    half-written and pushing to them fails. A run that did not close cleanly leaves RUNNING_MARKER behind; its
+    queue is dropped and the crawl resumes from the archive instead (what it archived is not fetched again;
+    start pages are re-read, and attachments of archived articles are asked for directly)."""
+    jobdir.mkdir(parents=True, exist_ok=True)
+    marker = jobdir / RUNNING_MARKER
+    if marker.exists() and (jobdir / "requests.queue").exists():
+        logger.warning("the last run in %s was killed; resuming from the archive, not from its request queue",
+                       jobdir)
+        shutil.rmtree(jobdir / "requests.queue")
+    marker.write_text(str(os.getpid()))
 
 
 def _now() -> str:
@@ -50,6 +69,19 @@ class ReportsSpider(scrapy.Spider):
         self.validators: dict[str, dict[str, str]] = {}
         self.done: set[str] = set()
         self.crawl_id: int | None = None
+        self.robots_seen: dict[str, dict[str, Any]] = {}  # host → robots.txt as fetched (RobotsRecorderMiddleware)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        jobdir = crawler.settings.get("JOBDIR")
+        if jobdir:
+            recover_jobdir(Path(jobdir), spider.logger)
+            crawler.signals.connect(spider._closed_cleanly, signal=signals.spider_closed)
+        return spider
+
+    def _closed_cleanly(self, reason: str) -> None:
+        (Path(self.settings.get("JOBDIR")) / RUNNING_MARKER).unlink(missing_ok=True)
 
     def selected_sources(self) -> list[Source]:
         sources = load_sources(self.sources_path) if self.sources_path else load_sources()
@@ -58,7 +90,7 @@ class ReportsSpider(scrapy.Spider):
                 and (self.division is None or s.division_code.startswith(self.division))
                 and (self.ids is None or s.id in self.ids)]
 
-    def _prepare(self, sources: list[Source]) -> list[str]:
+    def _prepare(self, sources: list[Source]) -> list[tuple[str, str | None, dict[str, str]]]:
         """Crawl id (kept in JOBDIR so a resumed crawl is the same crawl), validators, known reports."""
         archive = Archive.open(self.settings.get("NIANBAO_ARCHIVE"))
         jobdir = self.settings.get("JOBDIR")
@@ -71,7 +103,7 @@ class ReportsSpider(scrapy.Spider):
         self.validators = known_validators(archive)
         self.done = done_in_crawl(archive, self.crawl_id)
         hosts = {host_of(u) for s in sources for u in s.urls}
-        recheck = known_reports(archive, hosts)
+        recheck = pending_attachments(archive, self.crawl_id) + known_reports(archive, hosts)
         archive.db.close()
         return recheck
 
@@ -82,11 +114,13 @@ class ReportsSpider(scrapy.Spider):
             for url in source.urls:
                 yield self._page(url, source, depth=0, fresh=True)
         by_host = {host_of(u): s for s in sources for u in s.urls}
-        for url in recheck:  # catch silent edits and removals of what earlier crawls archived
+        # attachments a killed run had not reached; then what earlier crawls archived (silent edits, removals)
+        for url, referer, meta in recheck:
             source = by_host.get(host_of(url))
             if source and url not in self.done:
                 kind = "attachment" if is_attachment(url) else "article"
-                yield self._document(url, source, kind, title="", referer=None)
+                yield self._document(url, source, kind, title=meta.get("ArticleTitle", ""), referer=referer,
+                                     article_meta=meta)
 
     # ---- requests -------------------------------------------------------------------------------------------
 
@@ -142,7 +176,7 @@ class ReportsSpider(scrapy.Spider):
         same_site = {host_of(u) for u in source.urls} | {host_of(response.url)}
         for link in links:
             url = canonical_url(link.url)
-            if is_report_title(link.text):
+            if is_report_title(link.text) and not is_report_column(link.text):
                 if url not in self.done:
                     yield self._document(url, source, "attachment" if is_attachment(url) else "article",
                                          link.text, response.url)

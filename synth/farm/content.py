@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 import random
+import threading
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -96,6 +97,9 @@ def _file(k: Key, fmt: str, page: int) -> bytes:
     return render(_record(k), RENDER_LAYOUTS[fmt], k.rng(fmt))[0]
 
 
+PDFIUM_LOCK = threading.Lock()
+
+
 def attachment_bytes(site: Site, doc: Doc, att: Attachment, version: int) -> bytes:
     """The bytes of an attachment: a synth PDF or DOCX (also behind .doc/.wps names), an HTML table saved
     as .xls (GB18030, as Excel exports are), or a PNG of one PDF page."""
@@ -107,11 +111,12 @@ def _png_page(pdf: bytes, page: int) -> bytes:
     missing, which does not matter: nobody reads an image-only report without OCR."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        image = doc[min(page, len(doc) - 1)].render(scale=1.0).to_pil()
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe and the farm answers from many threads
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            image = doc[min(page, len(doc) - 1)].render(scale=1.0).to_pil()
+        finally:
+            doc.close()
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=True)
     return buf.getvalue()

@@ -71,3 +71,21 @@ def test_values_keep_integers_and_decimals() -> None:
     got = dict(db.execute("SELECT row_key, value FROM report_values").fetchall())
     assert got == {"new_requests": 30, "admin_fees": 7730.28, "granted": None}
     assert type(got["new_requests"]) is int
+
+
+def test_serving_indexes_cover_facets_and_only_failing_checks() -> None:
+    """m009: every report_summary facet has an index; the partial index holds the failing checks only."""
+    db = Database(memory=True)
+    apply(db)
+    indexed = {i.columns[0] for i in db["report_summary"].indexes}
+    assert {"province", "prefecture", "year", "template", "status", "agency_level"} <= indexed
+    db["documents"].insert({"sha256": "d" * 64})
+    db["reports"].insert({"id": 1, "sha256": "d" * 64, "status": "ok"})
+    db["checks"].insert_all([{"report_id": 1, "check_id": f"c{i}", "scope": "total", "ok": int(i != 2)}
+                             for i in range(5)])
+    sql = "SELECT check_id FROM checks INDEXED BY idx_checks_failing WHERE report_id = 1 AND ok = 0"
+    assert db.execute(sql).fetchall() == [("c2",)]
+    plan = db.execute("EXPLAIN QUERY PLAN SELECT * FROM report_summary ORDER BY year DESC, province, agency, "
+                      "report_id").fetchall()
+    assert "idx_report_summary_year_desc_province_agency" in plan[0][3]
+    assert not any("TEMP B-TREE" in row[3] for row in plan)

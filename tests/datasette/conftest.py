@@ -1,7 +1,8 @@
 """One archive per session, built through the real pipeline, and an in-process Datasette over it.
 
 The Datasette instance is configured exactly as `nianbao serve` configures the server (metadata,
-templates, plugins, static from datasette/); the database is named `nianbao` after nianbao.db.
+templates, plugins, static from datasette/, settings from nianbao.serve.SETTINGS); the database is named
+`nianbao` after nianbao.db.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
+from nianbao.serve import SETTINGS
 from tests.conftest import CORPUS, ROOT
 from tests.datasette.build import Built, build
 
@@ -39,6 +41,7 @@ def make_datasette(db_path: Path) -> Datasette:
         template_dir=str(CONFIG / "templates"),
         plugins_dir=str(CONFIG / "plugins"),
         static_mounts=[("static", str(CONFIG / "static"))],
+        settings=dict(SETTINGS),
     )
     asyncio.run(ds.invoke_startup())
     return ds

@@ -83,6 +83,22 @@ def test_failing_checks_lists_the_broken_report_with_both_sides(client: Client, 
     assert client.json("/nianbao/failing_checks.json", province="四川省") == []
 
 
+def test_failing_checks_streams_from_indexes_without_sorting(client: Client, built: Built) -> None:
+    """Newest year first straight from report_summary(year DESC, province, agency) and the partial index of
+    failing checks: no sort of all failing checks, so the page stops at Datasette's row limit (m009)."""
+    sql = metadata()["databases"]["nianbao"]["queries"]["failing_checks"]["sql"]
+    db = Database(built.db_path)
+    for params in ({"province": "", "year": ""}, {"province": "浙江省", "year": "2023"}):
+        plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        assert "TEMP B-TREE" not in plan, plan
+        assert "idx_report_summary_year_desc_province_agency" in plan, plan
+        assert "idx_checks_failing" in plan, plan
+    rows = client.json("/nianbao/failing_checks.json")
+    key = [(-r["year"], r["province"], r["agency"], r["report_id"], r["check_id"], r["scope"]) for r in rows]
+    assert rows
+    assert key == sorted(key)
+
+
 def test_refusal_rates_rank_agencies_above_a_minimum(client: Client, built: Built) -> None:
     rows = client.json("/nianbao/refusal_rates.json", min_requests="0")
     rates = [r["refusal_rate"] for r in rows]

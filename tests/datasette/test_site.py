@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sqlite3
 import subprocess
+from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 from sqlite_utils import Database
 
-from nianbao.serve import datasette_args
+from nianbao.serve import datasette_args, inspect_path, prepare
 from tests.datasette.build import Built
 from tests.datasette.conftest import Client, metadata
 
@@ -141,3 +145,38 @@ def test_get_smoke_with_the_serve_command_line(built: Built) -> None:
     result = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert '"sha256"' in result.stdout
+
+
+def test_serve_writes_table_counts_for_datasette_and_turns_off_suggestions(built: Built, tmp_path: Path) -> None:
+    """prepare() writes Datasette's inspect data (exact counts, size, sha256) beside the database; the command
+    line passes it only while it matches the file, so counts never go stale."""
+    db_path = tmp_path / "nianbao.db"
+    src, dst = sqlite3.connect(built.db_path), sqlite3.connect(db_path)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    prepare(db_path)
+    data = json.loads(inspect_path(db_path).read_text(encoding="utf-8"))["nianbao"]
+    db = Database(db_path)
+    assert data["tables"]["report_summary"]["count"] == db["report_summary"].count > 0
+    assert data["tables"]["checks"]["count"] == db["checks"].count
+    assert data["size"] == db_path.stat().st_size
+    args = datasette_args(db_path, "127.0.0.1", 0)
+    assert args[args.index("--inspect-file") + 1] == str(inspect_path(db_path))
+    assert args[args.index("suggest_facets") - 1:][:3] == ["--setting", "suggest_facets", "off"]
+    page = datasette_args(db_path, "127.0.0.1", 0, get_path="/nianbao/report_summary.json?_size=1")
+    result = subprocess.run(page, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["filtered_table_rows_count"] == db["report_summary"].count
+    assert body["suggested_facets"] == []
+    data["tables"]["report_summary"]["count"] = 123_456  # proof that the page reads the file, not count(*)
+    inspect_path(db_path).write_text(json.dumps({"nianbao": data}), encoding="utf-8")
+    result = subprocess.run(page, capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout)["filtered_table_rows_count"] == 123_456
+    db.close()
+    st = db_path.stat()
+    os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # the archive changed since
+    assert "--inspect-file" not in datasette_args(db_path, "127.0.0.1", 0)
+    prepare(db_path)
+    assert "--inspect-file" in datasette_args(db_path, "127.0.0.1", 0)

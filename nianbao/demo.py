@@ -1,0 +1,68 @@
+"""`nianbao demo`: the bundled portal farm → a real Scrapy crawl → the archive → Datasette, on this machine.
+
+Everything is local (the farm binds 127.0.0.1 and is the crawler's HTTP proxy) and synthetic: the counties
+are real names and codes, the portals and their reports are generated. The Datasette pages say so.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.sources import write_sources
+from synth.farm import Farm
+from synth.farm.audit import Audit, audit, report_rows
+from synth.farm.sources import farm_sources
+
+# The farm is local: no politeness delay is owed to it, but per-host concurrency stays as configured.
+FARM_SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+
+
+DEMO_MARKER = "farm-sources.csv"
+
+
+def fresh_archive(path: Path) -> Path:
+    """An empty directory for the demo archive. Only a directory the demo made (it holds the farm's sources
+    file) or an empty one is cleared: pointing --archive at a real archive must never delete it."""
+    import shutil
+
+    if path.exists() and any(path.iterdir()):
+        if not (path / DEMO_MARKER).exists():
+            raise SystemExit(f"{path} holds data that is not a demo archive; choose another --archive")
+        shutil.rmtree(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def crawl_farm(farm: Farm, archive: Path, say: Callable[[str], None], every: float = 3.0) -> int:
+    """Crawl the running farm into `archive` with `nianbao crawl` in a child process, reporting progress."""
+    sources = archive / DEMO_MARKER
+    write_sources(farm_sources(farm.manifest()), sources)
+    cmd = [sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources", str(sources),
+           "--proxy", farm.proxy_url, *FARM_SETTINGS]
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
+    proc = subprocess.Popen(cmd, env=env)
+    while proc.poll() is None:
+        time.sleep(every)
+        say(progress(archive, len(farm.requests)))
+    return proc.returncode
+
+
+def progress(archive: Path, requests: int) -> str:
+    try:
+        with sqlite3.connect(f"file:{archive / 'nianbao.db'}?mode=ro", uri=True, timeout=1) as db:
+            docs = db.execute("SELECT count(*) FROM fetches WHERE outcome = 'ok'").fetchone()[0]
+            reports = db.execute("SELECT count(*) FROM reports").fetchone()[0]
+    except sqlite3.Error:
+        docs = reports = 0
+    return f"  {requests} requests, {docs} documents archived, {reports} reports parsed"
+
+
+def check_against_farm(farm: Farm, archive: Path) -> Audit:
+    with sqlite3.connect(archive / "nianbao.db") as db:
+        return audit(farm.manifest(), report_rows(db))

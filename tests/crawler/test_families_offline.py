@@ -1,0 +1,76 @@
+"""Per-family discovery, offline: the reports spider's own callbacks over farm pages answered in process.
+
+One crawl from the home pages of every farm site (as the sources registry gives them); for each family,
+every reachable planted report's article must be reached, nothing the farm does not list as a report may be
+taken for one, and blocked hosts must come out as `blocked`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.items import FetchedDocument
+from synth.farm import Farm
+from synth.farm.sources import farm_sources
+from tests.crawler.offline import OfflineCrawl
+
+FAMILIES = ("trs", "hanweb", "gkmlpt", "vsb", "generic")
+
+
+@pytest.fixture(scope="module")
+def farm() -> Farm:
+    return Farm(seed=1)  # not started: pages are answered in process
+
+
+@pytest.fixture(scope="module")
+def manifest(farm: Farm) -> dict[str, Any]:
+    return farm.manifest()
+
+
+@pytest.fixture(scope="module")
+def crawl(farm: Farm, manifest: dict[str, Any]) -> OfflineCrawl:
+    """One offline crawl from every source; each family's test reads what it found on its own hosts."""
+    crawl = OfflineCrawl(farm)
+    crawl.run(farm_sources(manifest))
+    return crawl
+
+
+@pytest.fixture(scope="module")
+def items(crawl: OfflineCrawl) -> list[FetchedDocument]:
+    return crawl.items
+
+
+def _family_hosts(manifest: dict[str, Any], family: str) -> set[str]:
+    return {urlsplit(s.start_urls).netloc for s in farm_sources(manifest) if s.family == family}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_reachable_report_discovered(manifest: dict[str, Any], items: list[FetchedDocument],
+                                           family: str) -> None:
+    hosts = _family_hosts(manifest, family)
+    articles = {i.url for i in items if i.kind == "article" and urlsplit(i.url).netloc in hosts}
+    planted = [r for r in manifest["reports"] if r["host"] in hosts]
+    reachable = {r["article_url"] for r in planted if r["reachable"]}
+    assert reachable, f"no reachable report planted on {family} sites"
+    assert reachable - articles == set()
+    not_reports = {n["url"] for n in manifest["notices"]}
+    assert articles & not_reports == set()  # 网站年度报表, 通知, 法治政府建设年度报告 … are not reports
+    assert articles <= {r["article_url"] for r in planted}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_attachments_and_years_from_list_titles(manifest: dict[str, Any], crawl: OfflineCrawl, family: str) -> None:
+    hosts = _family_hosts(manifest, family)
+    by_url = {i.url: i for i in crawl.items if i.kind == "article"}
+    for planted in (r for r in manifest["reports"] if r["host"] in hosts and r["reachable"]):
+        article = by_url[planted["article_url"]]
+        assert article.title_year == planted["year"], (article.title, planted["title"])
+        assert set(planted["attachment_urls"]) <= crawl.attachments, planted["id"]
+
+
+def test_blocked_hosts_come_out_blocked(manifest: dict[str, Any], items: list[FetchedDocument]) -> None:
+    blocked = {i.url.split("/")[2] for i in items if i.kind == "blocked"}
+    assert blocked == set(manifest["trouble"]["blocked"])

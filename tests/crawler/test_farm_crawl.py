@@ -1,0 +1,116 @@
+"""End to end: `nianbao crawl` over the default portal farm, checked against the farm's ground truth.
+
+Generation 0 is crawled once; generation 1 (an edited, a removed and a new report) is re-crawled into the same
+archive. Every planted report must be found exactly once with the right year and agency; blocked, robots,
+removed and edited cases recorded as such; and no request may leave the farm.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synth.farm import Farm
+from synth.farm.audit import audit, report_rows
+from tests.crawler.farmcrawl import query, run_crawl, sources_csv
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("farmcrawl")
+    with Farm(seed=1) as farm:
+        sources = sources_csv(farm, tmp / "sources.csv")
+        archive = tmp / "archive"
+        run_crawl(archive, sources, farm)
+        first = {"manifest": farm.manifest(), "requests": farm.requests,
+                 "reports": _rows(archive)}
+        farm.clear_requests()
+        farm.set_generation(1)
+        run_crawl(archive, sources, farm)
+        yield {"archive": archive, "gen0": first, "manifest1": farm.manifest(), "requests1": farm.requests}
+
+
+def _rows(archive: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(archive / "nianbao.db") as db:
+        return report_rows(db)
+
+
+def test_every_planted_report_found_once_with_year_and_agency(crawled: dict[str, Any]) -> None:
+    result = audit(crawled["gen0"]["manifest"], crawled["gen0"]["reports"])
+    assert result.reachable > 300
+    assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
+    assert result.unreachable_archived == []  # nothing behind a WAF or robots.txt got in
+
+
+def test_no_request_leaves_the_farm(crawled: dict[str, Any]) -> None:
+    manifest = crawled["gen0"]["manifest"]
+    for log in (crawled["gen0"]["requests"], crawled["requests1"]):
+        assert log, "the crawl made no request"
+        assert not [r.url for r in log if r.outside]
+        assert {r.host for r in log} <= set(manifest["gov_hosts"])  # the mirror was refused before any traffic
+
+
+def test_blocked_sites_recorded_as_blocked_not_as_empty(crawled: dict[str, Any]) -> None:
+    blocked = crawled["gen0"]["manifest"]["trouble"]["blocked"]
+    rows = dict(query(crawled["archive"], "SELECT host, blocked_by FROM sites WHERE blocked_by IS NOT NULL"))
+    assert set(rows) == set(blocked)
+    for host, info in blocked.items():
+        assert {"rs412": "412", "jsl521": "521", "wzws": "WZWS"}[info["kind"]] in rows[host]
+
+
+def test_robots_obeyed_and_recorded(crawled: dict[str, Any]) -> None:
+    manifest = crawled["gen0"]["manifest"]
+    for case in manifest["trouble"]["robots_disallowed"]:
+        assert not [r for r in crawled["gen0"]["requests"]
+                    if r.host == case["host"] and r.path.startswith(case["path"])]
+        disallows = query(crawled["archive"], "SELECT robots_disallows FROM sites WHERE host = ?", (case["host"],))
+        assert case["path"] in disallows[0][0].split("\n")
+    refused = query(crawled["archive"], "SELECT count(*) FROM fetches WHERE outcome = 'robots'")[0][0]
+    assert refused > 0
+
+
+def test_edited_report_kept_as_two_versions(crawled: dict[str, Any]) -> None:
+    for change in crawled["manifest1"]["changes"]["1"]["edited"]:
+        planted = next(r for r in crawled["manifest1"]["reports"] if r["id"] == change["id"])
+        urls = [planted["article_url"], *planted["attachment_urls"]]
+        marks = ",".join("?" * len(urls))
+        versions = query(crawled["archive"], f"SELECT version, is_current, sha256 FROM reports WHERE source_url IN "
+                                             f"({marks}) ORDER BY version", tuple(urls))
+        assert [(v, c) for v, c, _ in versions] == [(1, 0), (2, 1)]
+        assert versions[0][2] != versions[1][2]
+
+
+def test_removed_report_marked_with_date(crawled: dict[str, Any]) -> None:
+    for change in crawled["manifest1"]["changes"]["1"]["removed"]:
+        planted = next(r for r in crawled["gen0"]["manifest"]["reports"] if r["id"] == change["id"])
+        urls = [planted["article_url"], *planted["attachment_urls"]]
+        marks = ",".join("?" * len(urls))
+        removed = query(crawled["archive"], f"SELECT removed_at FROM reports WHERE source_url IN ({marks})",
+                        tuple(urls))
+        assert removed
+        assert all(r[0] for r in removed)
+
+
+def test_second_generation_found_and_recrawl_is_conditional(crawled: dict[str, Any]) -> None:
+    result = audit(crawled["manifest1"], [r for r in _rows(crawled["archive"]) if r["is_current"] != 0])
+    assert result.missing == []
+    assert result.duplicated == []
+    first = sum(r.bytes for r in crawled["gen0"]["requests"])
+    again = sum(r.bytes for r in crawled["requests1"])
+    assert any(r.conditional for r in crawled["requests1"])
+    assert again < first * 0.25, (again, first)
+
+
+def test_crawl_recorded_with_meta_tags(crawled: dict[str, Any]) -> None:
+    metas = [json.loads(m) for (m,) in query(crawled["archive"],
+                                               "SELECT meta FROM fetches WHERE kind = 'article' AND meta IS NOT NULL")]
+    assert metas
+    assert sum("SiteIDCode" in m and "PubDate" in m for m in metas) > len(metas) * 0.9
+    assert query(crawled["archive"], "SELECT count(*) FROM crawls WHERE finished_at IS NOT NULL")[0][0] == 2
