@@ -1,9 +1,11 @@
-# nianbao: `make run` sets up and runs the main job; `make test` sets up and runs the tests.
+# nianbao: `make run` sets up and runs the main job (the demo); `make test` sets up and runs the tests.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup run test lint bench clean
+DEMO_ARGS ?=
+
+.PHONY: setup run parse-corpus test lint bench clean
 
 setup: $(VENV)/.installed
 
@@ -14,6 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
+	$(VENV)/bin/nianbao demo --archive var/demo $(DEMO_ARGS)
+
+parse-corpus: setup
 	mkdir -p var
 	$(VENV)/bin/nianbao parse $(CORPUS)
 	$(VENV)/bin/nianbao parse $(CORPUS) --jsonl > var/records.jsonl
@@ -27,6 +32,8 @@ test: setup lint
 
 bench: setup
 	$(PY) bench/parse_bench.py
+	$(PY) bench/archive_bench.py
+	$(PY) bench/crawl_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from crawler.sources import write_sources
@@ -55,7 +56,7 @@ def crawl_farm(farm: Farm, archive: Path, say: Callable[[str], None], every: flo
 
 def progress(archive: Path, requests: int) -> str:
     try:
-        with sqlite3.connect(f"file:{archive / 'nianbao.db'}?mode=ro", uri=True, timeout=1) as db:
+        with closing(sqlite3.connect(f"file:{archive / 'nianbao.db'}?mode=ro", uri=True, timeout=1)) as db:
             docs = db.execute("SELECT count(*) FROM fetches WHERE outcome = 'ok'").fetchone()[0]
             reports = db.execute("SELECT count(*) FROM reports").fetchone()[0]
     except sqlite3.Error:
@@ -64,5 +65,5 @@ def progress(archive: Path, requests: int) -> str:
 
 
 def check_against_farm(farm: Farm, archive: Path) -> Audit:
-    with sqlite3.connect(archive / "nianbao.db") as db:
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
         return audit(farm.manifest(), report_rows(db))

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from crawler.sources import write_sources
@@ -48,5 +49,5 @@ def run_crawl(archive: Path, sources: Path, farm: Farm, jobdir: Path | None = No
 
 
 def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(archive / "nianbao.db") as db:
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
         return db.execute(sql, params).fetchall()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
 
 
 def _rows(archive: Path) -> list[dict[str, Any]]:
-    with sqlite3.connect(archive / "nianbao.db") as db:
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
         return report_rows(db)
 
 
