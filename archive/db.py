@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -33,10 +36,46 @@ def load_divisions(db: Database) -> int:
 
 def open_db(path: str | Path | None = None) -> Database:
     """A file database (or in-memory when path is None), migrated and with divisions loaded."""
-    db = Database(memory=True) if path is None else Database(path)
-    if path is not None:
+    if path is None:
+        db = Database(memory=True)
+        apply(db)
+        with db.atomic():
+            load_divisions(db)
+        return db
+    db = Database(path)
+    db.execute("PRAGMA busy_timeout = 60000")  # several crawl workers may write; wait for the lock, not fail
+    with _schema_lock(Path(path)):  # workers started together must not run the migrations twice
         db.execute("PRAGMA journal_mode = WAL")
-    apply(db)
-    with db.atomic():
-        load_divisions(db)
+        apply(db)
+        with db.atomic():
+            load_divisions(db)
     return db
+
+
+@contextmanager
+def _schema_lock(path: Path) -> Iterator[None]:
+    with open(path.with_name(path.name + ".lock"), "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE: take the write lock first. A deferred transaction that reads and then writes fails at
+    once with "database is locked" when another process (a second crawl worker) wrote in between — SQLite
+    cannot wait there without risking deadlock — whereas waiting for the write lock up front is safe."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.execute("COMMIT")

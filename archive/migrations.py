@@ -169,6 +169,12 @@ def m009_serving_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_checks_failing ON checks (report_id, check_id, scope) WHERE ok = 0")
 
 
+@migrations()
+def m010_fetch_worker(db: Database) -> None:
+    """Which crawl worker fetched what (distributed crawls: how the work was split)."""
+    db["fetches"].add_column("worker", str)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
+from dataclasses import asdict
 from typing import Any
 
 from scrapy import Spider
 
+from archive.db import write_transaction
 from archive.save import save_document, save_fetch, save_report, twin_report
+from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
 from crawler.urls import host_of, is_image
 from nianbao.pipeline import CONTENT_TYPES, Archive
@@ -78,11 +82,46 @@ def open_crawl(archive: Archive, crawl_id: int | None, spider: str, jobdir: str 
     return archive.db["crawls"].insert({"started_at": now, "spider": spider, "jobdir": jobdir}).last_pk
 
 
+class QueuePipeline:
+    """Distributed crawls with NIANBAO_ARCHIVE_WRITER=queue: hand each fetched document (bytes included) to the
+    run's Redis list; the single `nianbao archive-writer` stores, parses and writes it. Workers then need only
+    Redis and the network, never the archive directory."""
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy_redis.connection import from_settings
+
+        from crawler.distributed import run_keys
+
+        self.crawler = crawler
+        self.server = from_settings(crawler.settings)
+        self.key = run_keys(crawler.settings.get("NIANBAO_RUN"))["items"]
+        self.worker = worker_id()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> QueuePipeline:
+        return cls(crawler)
+
+    def _push(self, payload: dict[str, Any]) -> None:
+        self.server.rpush(self.key, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
+        crawl_id = getattr(self.crawler.spider, "crawl_id", None)
+        self._push({"item": asdict(item), "crawl_id": crawl_id, "worker": self.worker})
+        item_written(self.crawler, item)
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        spider = self.crawler.spider
+        self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": None, "worker": self.worker})
+
+
 class ArchivePipeline:
     def __init__(self, archive_dir: str, crawler: Any = None) -> None:
         self.archive_dir = archive_dir
         self.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to methods where it is optional
         self.archive: Archive | None = None
+        distributed = crawler is not None and crawler.settings.get("REDIS_URL")
+        self.worker = worker_id() if distributed else None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -98,33 +137,43 @@ class ArchivePipeline:
         if not self.archive:
             return
         spider = self._spider(spider)
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for host, robots in getattr(spider, "robots_seen", {}).items():
-            self.archive.db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None,
-                                             "robots_checked_at": now, "robots_disallows": disallows(robots["text"]),
-                                             "last_crawled_at": now}, pk="host")
-        if getattr(spider, "crawl_id", None):
-            self.archive.db["crawls"].update(spider.crawl_id, {"finished_at": now})
+        self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
+        self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+        item_written(self.crawler, item)
+        return item
+
+    def write(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
+        """Record one fetched document (also what `nianbao archive-writer` does with queued items)."""
         assert self.archive is not None
-        crawl_id = getattr(self._spider(spider), "crawl_id", None)
+        self.worker = worker
         if item.kind in FAILURE_KINDS or item.kind == "not_modified":
             self._record_outcome(item, crawl_id)
         else:
             self._archive(item, crawl_id)
-        return item
+
+    def write_robots(self, robots_seen: dict[str, dict[str, Any]], crawl_id: int | None) -> None:
+        assert self.archive is not None
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        db = self.archive.db
+        with write_transaction(db):
+            for host, robots in robots_seen.items():
+                db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": now,
+                                    "robots_disallows": disallows(robots["text"]), "last_crawled_at": now}, pk="host")
+            if crawl_id:
+                db["crawls"].update(crawl_id, {"finished_at": now})
 
     def _fetch_row(self, item: FetchedDocument, crawl_id: int | None, sha: str | None, outcome: str) -> dict:
         return {"sha256": sha, "url": item.url, "final_url": item.final_url, "referer": item.referer,
                 "http_status": item.http_status, "headers": item.headers, "fetched_at": item.fetched_at,
                 "outcome": outcome, "source_id": None, "crawl_id": crawl_id, "kind": item.kind,
-                "meta": _meta_json(item), "note": item.note}
+                "meta": _meta_json(item), "note": item.note, "worker": self.worker}
 
     def _record_outcome(self, item: FetchedDocument, crawl_id: int | None) -> None:
         archive = self.archive
         assert archive is not None
-        with archive.db.atomic():
+        with write_transaction(archive.db):
             save_fetch(archive.db, {**self._fetch_row(item, crawl_id, None, item.kind), "dedupe": False})
             host = host_of(item.url)
             if item.kind == "removed":
@@ -147,7 +196,7 @@ class ArchivePipeline:
         when = dt.datetime.strptime(item.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
         warc_file, offset = archive.warc.write_response(item.url, item.http_status, item.headers, item.body, when)
         record = self._parse(item, sha, fmt) if item.kind in ("article", "attachment") else None
-        with archive.db.atomic():
+        with write_transaction(archive.db):
             save_document(archive.db, sha, len(item.body), fmt, CONTENT_TYPES.get(fmt), item.fetched_at)
             row = {**self._fetch_row(item, crawl_id, sha, "ok"), "warc_file": warc_file, "warc_offset": offset}
             twin = twin_report(archive.db, record, exclude_url=item.url) if record else None

@@ -44,6 +44,11 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"
 
+# Distributed mode (crawler/distributed.py, docs/distributed.md): set REDIS_URL (e.g. -s REDIS_URL=redis://host:6379)
+# and every worker started with the same NIANBAO_RUN shares one frontier; per-host limits hold across workers.
+NIANBAO_RUN = os.environ.get("NIANBAO_RUN", "default")
+NIANBAO_HOST_CONCURRENCY = CONCURRENT_REQUESTS_PER_DOMAIN
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")

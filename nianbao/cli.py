@@ -156,21 +156,33 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
               help="Scrapy JOBDIR: a crawl killed and restarted with the same JOBDIR resumes.")
 @click.option("--proxy", default=None, help="HTTP proxy for every request (e.g. the local portal farm).")
 @click.option("--allow-hosts", default=None, help="Allowed host suffixes, comma-separated (default .gov.cn).")
+@click.option("--redis", "redis_url", default=None, envvar="NIANBAO_REDIS_URL",
+              help="Distributed mode: share the frontier in this Redis (redis://host:port); start any number of "
+                   "workers with the same --redis and --run (docs/distributed.md).")
+@click.option("--run", default="default", show_default=True, envvar="NIANBAO_RUN",
+              help="Distributed mode: the run name; a new name is a new crawl with an empty frontier.")
+@click.option("--worker", default=None, help="Distributed mode: this worker's name (default host-pid).")
 @click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
 def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
-          jobdir: str | None, proxy: str | None, allow_hosts: str | None, settings: tuple[str, ...]) -> None:
+          jobdir: str | None, proxy: str | None, allow_hosts: str | None, redis_url: str | None, run: str,
+          worker: str | None, settings: tuple[str, ...]) -> None:
     """Crawl portals from the sources registry, archive every report found, and parse it.
 
     The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
-    requests per host run at once, re-crawls are conditional (ETag/Last-Modified).
+    requests per host run at once, re-crawls are conditional (ETag/Last-Modified). With --redis, any number
+    of workers share one frontier (scrapy-redis), per-host limits hold across them, and a worker may die or
+    join at any time.
 
     Example: nianbao crawl --archive var/archive --division 3208 --jobdir var/jobs/jiangsu
+    Example: nianbao crawl --archive /shared/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
     from nianbao.crawl import run_crawl
 
+    if worker:
+        os.environ["NIANBAO_WORKER"] = worker
     extra = dict(item.split("=", 1) for item in settings)
     stats = run_crawl(archive_dir, spider, sources_path=sources_path, ids=ids, division=division, jobdir=jobdir,
-                      proxy=proxy, allow_hosts=allow_hosts, extra=extra)
+                      proxy=proxy, allow_hosts=allow_hosts, extra=extra, redis_url=redis_url, run=run)
     click.echo(f"crawl finished: {stats}")
 
 
@@ -252,6 +264,24 @@ def schedule(fmt: str, install: bool, archive_dir: str) -> None:
     from nianbao.scheduling import install_or_print
 
     click.echo(install_or_print(fmt, install, archive_dir))
+
+
+@cli.command("archive-writer")
+@ARCHIVE_OPTION
+@click.option("--redis", "redis_url", required=True, envvar="NIANBAO_REDIS_URL", help="The run's Redis.")
+@click.option("--run", default="default", show_default=True, envvar="NIANBAO_RUN", help="The run name.")
+@click.option("--until-done", is_flag=True, help="Exit when the run is finished (else serve until stopped).")
+def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool) -> None:
+    """The one process that writes the archive for a distributed crawl whose workers run in queue mode
+    (-s NIANBAO_ARCHIVE_WRITER=queue): they push fetched documents to Redis, this stores and parses them.
+
+    Start it before the workers, on the host that holds the archive.
+
+    Example: nianbao archive-writer --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379 --run 2026-12
+    """
+    from nianbao.writer import run_writer
+
+    run_writer(archive_dir, redis_url, run, until_done, click.echo)
 
 
 @cli.command()

@@ -6,11 +6,15 @@ import os
 from typing import Any
 
 
-def crawl_settings(archive_dir: str, jobdir: str | None, allow_hosts: str | None, extra: dict[str, str]) -> Any:
+def crawl_settings(archive_dir: str, jobdir: str | None, allow_hosts: str | None, extra: dict[str, str],
+                   redis_url: str | None = None, run: str = "default") -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
+    if redis_url:  # the spider's update_settings switches scheduler, filter and middlewares (crawler/distributed.py)
+        settings.set("REDIS_URL", redis_url, priority="cmdline")
+        settings.set("NIANBAO_RUN", run, priority="cmdline")
     settings.set("NIANBAO_ARCHIVE", archive_dir, priority="cmdline")
     if jobdir:
         settings.set("JOBDIR", jobdir, priority="cmdline")
@@ -23,14 +27,15 @@ def crawl_settings(archive_dir: str, jobdir: str | None, allow_hosts: str | None
 
 def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | None = None, ids: str | None = None,
               division: str | None = None, jobdir: str | None = None, proxy: str | None = None,
-              allow_hosts: str | None = None, extra: dict[str, str] | None = None) -> dict[str, Any]:
+              allow_hosts: str | None = None, extra: dict[str, str] | None = None, redis_url: str | None = None,
+              run: str = "default") -> dict[str, Any]:
     if proxy:  # Scrapy's HttpProxyMiddleware reads the environment when the crawler starts
         os.environ["http_proxy"] = proxy
         os.environ["https_proxy"] = proxy
         os.environ.pop("no_proxy", None)
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(crawl_settings(archive_dir, jobdir, allow_hosts, extra or {}))
+    process = CrawlerProcess(crawl_settings(archive_dir, jobdir, allow_hosts, extra or {}, redis_url, run))
     crawler = process.create_crawler(spider)
     process.crawl(crawler, sources=sources_path, ids=ids, division=division)
     process.start()

@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.article import read_article
+from crawler.distributed import apply_distributed
 from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
 from crawler.items import FetchedDocument
@@ -69,7 +70,13 @@ class ReportsSpider(scrapy.Spider):
         self.validators: dict[str, dict[str, str]] = {}
         self.done: set[str] = set()
         self.crawl_id: int | None = None
+        self.seeder = True  # distributed runs: only the first worker yields the start requests
         self.robots_seen: dict[str, dict[str, Any]] = {}  # host → robots.txt as fetched (RobotsRecorderMiddleware)
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        apply_distributed(settings)  # REDIS_URL set: shared frontier in Redis (crawler/distributed.py)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
@@ -92,11 +99,17 @@ class ReportsSpider(scrapy.Spider):
 
     def _prepare(self, sources: list[Source]) -> list[tuple[str, str | None, dict[str, str]]]:
         """Crawl id (kept in JOBDIR so a resumed crawl is the same crawl), validators, known reports."""
+        shared = self.shared_run()
+        if shared is not None and self.settings.get("NIANBAO_ARCHIVE_WRITER") == "queue":
+            return self._prepare_queued(shared, sources)  # this worker never opens the archive
         archive = Archive.open(self.settings.get("NIANBAO_ARCHIVE"))
         jobdir = self.settings.get("JOBDIR")
         marker = Path(jobdir) / "nianbao-crawl-id" if jobdir else None
         previous = int(marker.read_text()) if marker and marker.exists() else None
-        self.crawl_id = open_crawl(archive, previous, self.name, jobdir)
+        if shared is not None:  # distributed: the run's first worker opens the crawl and seeds it
+            self.crawl_id, self.seeder = shared.join_crawl(lambda: open_crawl(archive, None, self.name, None))
+        else:
+            self.crawl_id = open_crawl(archive, previous, self.name, jobdir)
         if marker:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(self.crawl_id))
@@ -107,9 +120,28 @@ class ReportsSpider(scrapy.Spider):
         archive.db.close()
         return recheck
 
+    def _prepare_queued(self, shared: Any, sources: list[Source]) -> list[tuple[str, str | None, dict[str, str]]]:
+        self.crawl_id, self.seeder = shared.join_queued_crawl()
+        self.validators = shared.validators()
+        hosts = {host_of(u) for s in sources for u in s.urls}
+        return [r for r in shared.recheck() if host_of(r[0]) in hosts] if self.seeder else []
+
+    def shared_run(self) -> Any:
+        """The run's coordinator in Redis (crawler.distributed.ReliableScheduler), or None on one machine."""
+        return getattr(self, "nianbao_scheduler", None)
+
     async def start(self) -> AsyncIterator[Any]:
         sources = self.selected_sources()
         recheck = self._prepare(sources)
+        if not self.seeder:
+            return  # another worker seeded this run: take work from the shared queue
+        async for request in self._seeds(sources, recheck):
+            yield request
+        if (shared := self.shared_run()) is not None:
+            shared.seeding_done()
+
+    async def _seeds(self, sources: list[Source], recheck: list[tuple[str, str | None, dict[str, str]]]
+                     ) -> AsyncIterator[Any]:
         for source in sources:
             for url in source.urls:
                 yield self._page(url, source, depth=0, fresh=True)
@@ -129,7 +161,9 @@ class ReportsSpider(scrapy.Spider):
                 **extra}
 
     def _page(self, url: str, source: Source, depth: int, fresh: bool = False) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=fresh,
+        # start pages are fetched again on every crawl; across workers they go through the shared filter
+        dont_filter = fresh and self.shared_run() is None
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, dont_filter=dont_filter,
                               cb_kwargs={"source": source, "depth": depth},
                               meta=self._meta(source, kind="list", unconditional=True))
 
@@ -247,8 +281,16 @@ class ReportsSpider(scrapy.Spider):
             kind, note = "error", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
         if request.meta.get("kind") == "list" and kind == "removed":
             kind = "error"  # a missing list page is a broken link, not a removed report
-        yield FetchedDocument(url=url, final_url=url, http_status=0, headers={}, body=b"", fetched_at=_now(),
-                              kind=kind, source_id=request.meta.get("source_id"), note=note)
+        item = FetchedDocument(url=url, final_url=url, http_status=0, headers={}, body=b"", fetched_at=_now(),
+                               kind=kind, source_id=request.meta.get("source_id"), note=note)
+        key = request.meta.get("nianbao_inflight")
+        shared = self.shared_run()
+        if shared is not None and key:  # download errors skip the spider middleware that tracks callbacks
+            shared.item_pending(key)
+            item.nianbao_inflight = key
+        yield item
+        if shared is not None and key:
+            shared.output_finished(key)
 
 
 def family_spider(family: str) -> type[ReportsSpider]:

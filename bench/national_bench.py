@@ -1,0 +1,162 @@
+"""National-scale simulation: the distributed crawl over a farm of every county-level unit (2,850 portals plus
+their department sites), with 1, 2 and 4 workers sharing one Redis frontier.
+
+Each configuration crawls the same national farm (in its own process, per-host latency drawn per site) into a
+fresh archive under a new run name, for a fixed window of wall time (the full national crawl takes far longer
+than a benchmark should). Measured from the farm's own request log: requests/s in the window, hosts reached, and
+the scaling ratio against one worker; from /proc: peak resident memory per worker. The projection for a real
+national crawl divides the requests one report costs (measured) by real-world politeness (1–2 requests/s per
+host, spread over the hosts).
+
+Usage: python bench/national_bench.py [--counties 2850] [--window 120] [--workers 1,2,4] [--latency-ms 150]
+Needs redis-server on PATH (Debian: apt-get install redis-server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.sources import write_sources  # noqa: E402
+from nianbao.demo import FARM_SETTINGS  # noqa: E402
+from synth.farm.sources import farm_sources  # noqa: E402
+
+REPORTS_PER_YEAR = 140_000  # county governments, departments and townships (issue 5)
+YEARS = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
+    return {**env, "PYTHONPATH": str(ROOT)}
+
+
+def _get_json(url: str) -> dict:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return json.loads(opener.open(url, timeout=300).read())
+
+
+def start_farm(counties: int, latency_ms: int, tmp: Path) -> tuple[subprocess.Popen, int, dict]:
+    manifest = tmp / "manifest.json"
+    proc = subprocess.Popen([sys.executable, "-m", "synth.farm", "--seed", "7", "--port", "0", "--sites",
+                             str(counties), "--reports-per-county", "1", "--latency-ms", str(latency_ms),
+                             "--manifest", str(manifest)], stdout=subprocess.PIPE, env=_env(), text=True)
+    port = int(proc.stdout.readline())
+    return proc, port, json.loads(manifest.read_text(encoding="utf-8"))
+
+
+def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port",
+                             str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+                            stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return proc, f"redis://127.0.0.1:{port}/0"
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run(workers: int, farm_port: int, redis_url: str, sources: Path, tmp: Path, window: float) -> dict:
+    proxy = f"http://127.0.0.1:{farm_port}"
+    archive, name = tmp / f"archive-{workers}", f"national-{workers}-{time.time_ns()}"
+    procs = [subprocess.Popen([sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources",
+                               str(sources), "--proxy", proxy, "--redis", redis_url, "--run", name,
+                               "--worker", f"w{i}", *FARM_SETTINGS], env=_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for i in range(workers)]
+    start = time.time()
+    time.sleep(window)
+    memory = [rss_mb(p.pid) for p in procs]
+    for p in procs:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    log = [r for r in _get_json(f"{proxy}/__farm__/requests")["requests"] if start <= r["time"] <= start + window]
+    warm = [r for r in log if r["time"] >= start + window * 0.25]  # after start-up (imports, seeding)
+    return {"workers": workers, "requests": len(log), "rps": len(warm) / (window * 0.75),
+            "hosts": len({r["host"] for r in log}), "bytes": sum(r["bytes"] for r in log),
+            "peak_rss_mb": max(memory), "reports": _count(archive)}
+
+
+def _count(archive: Path) -> int:
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+            return db.execute("SELECT count(*) FROM reports").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--counties", type=int, default=2850)
+    ap.add_argument("--window", type=float, default=120)
+    ap.add_argument("--workers", default="1,2,4")
+    ap.add_argument("--latency-ms", type=int, default=150)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nianbao-national-") as tmp_name:
+        tmp = Path(tmp_name)
+        farm, farm_port, manifest = start_farm(args.counties, args.latency_ms, tmp)
+        redis, redis_url = start_redis(tmp)
+        try:
+            sources = tmp / "sources.csv"
+            write_sources(farm_sources(manifest), sources)
+            print(f"farm: {len(manifest['gov_hosts'])} hosts, {len(manifest['reports'])} reports, "
+                  f"latency {args.latency_ms} ms per response")
+            results = [run(int(n), farm_port, redis_url, sources, tmp, args.window)
+                       for n in args.workers.split(",")]
+        finally:
+            farm.terminate()
+            redis.terminate()
+    report(results, manifest, args)
+
+
+def report(results: list[dict], manifest: dict, args: argparse.Namespace) -> None:
+    base = results[0]["rps"]
+    print("\n| workers | requests in window | requests/s | × 1 worker | hosts reached | reports archived | "
+          "peak RSS per worker (MB) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['workers']} | {r['requests']:,} | {r['rps']:.1f} | {r['rps'] / base:.2f}× | {r['hosts']:,} | "
+              f"{r['reports']:,} | {r['peak_rss_mb']:.0f} |")
+    per_site = sum(r["requests"] for r in results) / max(1, sum(r["reports"] for r in results))
+    total = REPORTS_PER_YEAR * YEARS * per_site
+    hosts = len(manifest["gov_hosts"])
+    print(f"\nrequests per archived report (measured, lists and navigation included): {per_site:.1f}")
+    for rate in (1, 2):
+        days = total / (hosts * rate) / 86400
+        print(f"projected national crawl, {REPORTS_PER_YEAR:,} reports/year × {YEARS} years over {hosts:,} hosts at "
+              f"{rate} request/s per host: {days:.1f} days if every host is crawled in parallel")
+    best = max(results, key=lambda r: r["rps"])
+    print(f"at the best measured rate ({best['rps']:.1f} requests/s, {best['workers']} workers on this machine): "
+          f"{total / best['rps'] / 86400:.0f} days")
+
+
+if __name__ == "__main__":
+    main()
