@@ -36,6 +36,7 @@ from synth.farm.sources import farm_sources  # noqa: E402
 
 REPORTS_PER_YEAR = 140_000  # county governments, departments and townships (issue 5)
 YEARS = 20
+DEFAULT_FARM_REQUESTS_PER_REPORT = 647 / 321  # bench/crawl_bench.py: first crawl of the default farm
 
 
 def _free_port() -> int:
@@ -82,7 +83,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run(workers: int, farm_port: int, redis_url: str, sources: Path, tmp: Path, window: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (and its reaped children) from /proc, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def run(workers: int, farm_port: int, redis_url: str, sources: Path, tmp: Path, window: float,
+        farm_pid: int) -> dict:
     proxy = f"http://127.0.0.1:{farm_port}"
     archive, name = tmp / f"archive-{workers}", f"national-{workers}-{time.time_ns()}"
     procs = [subprocess.Popen([sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources",
@@ -90,8 +101,11 @@ def run(workers: int, farm_port: int, redis_url: str, sources: Path, tmp: Path, 
                                "--worker", f"w{i}", *FARM_SETTINGS], env=_env(), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for i in range(workers)]
     start = time.time()
+    farm_cpu = cpu_seconds(farm_pid)
     time.sleep(window)
     memory = [rss_mb(p.pid) for p in procs]
+    worker_cpu = sum(cpu_seconds(p.pid) for p in procs)
+    farm_cpu = cpu_seconds(farm_pid) - farm_cpu
     for p in procs:
         p.send_signal(signal.SIGKILL)
         p.wait()
@@ -99,7 +113,8 @@ def run(workers: int, farm_port: int, redis_url: str, sources: Path, tmp: Path, 
     warm = [r for r in log if r["time"] >= start + window * 0.25]  # after start-up (imports, seeding)
     return {"workers": workers, "requests": len(log), "rps": len(warm) / (window * 0.75),
             "hosts": len({r["host"] for r in log}), "bytes": sum(r["bytes"] for r in log),
-            "peak_rss_mb": max(memory), "reports": _count(archive)}
+            "peak_rss_mb": max(memory), "reports": _count(archive),
+            "cpu_workers": worker_cpu / window, "cpu_farm": farm_cpu / window}
 
 
 def _count(archive: Path) -> int:
@@ -129,7 +144,7 @@ def main() -> None:
             write_sources(farm_sources(manifest), sources)
             print(f"farm: {len(manifest['gov_hosts'])} hosts, {len(manifest['reports'])} reports, "
                   f"latency {args.latency_ms} ms per response")
-            results = [run(int(n), farm_port, redis_url, sources, tmp, args.window)
+            results = [run(int(n), farm_port, redis_url, sources, tmp, args.window, farm.pid)
                        for n in args.workers.split(",")]
         finally:
             farm.terminate()
@@ -139,24 +154,31 @@ def main() -> None:
 
 def report(results: list[dict], manifest: dict, args: argparse.Namespace) -> None:
     base = results[0]["rps"]
+    cores = os.cpu_count() or 1
     print("\n| workers | requests in window | requests/s | × 1 worker | hosts reached | reports archived | "
-          "peak RSS per worker (MB) |")
-    print("|---|---|---|---|---|---|---|")
+          f"peak RSS per worker (MB) | CPU: workers + farm (of {cores} cores) |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['workers']} | {r['requests']:,} | {r['rps']:.1f} | {r['rps'] / base:.2f}× | {r['hosts']:,} | "
-              f"{r['reports']:,} | {r['peak_rss_mb']:.0f} |")
-    per_site = sum(r["requests"] for r in results) / max(1, sum(r["reports"] for r in results))
-    total = REPORTS_PER_YEAR * YEARS * per_site
+              f"{r['reports']:,} | {r['peak_rss_mb']:.0f} | {r['cpu_workers']:.2f} + {r['cpu_farm']:.2f} |")
+    requests = sum(r["requests"] for r in results)
+    reports = sum(r["reports"] for r in results)
+    per_report = requests / reports if reports >= 50 else DEFAULT_FARM_REQUESTS_PER_REPORT
+    total = REPORTS_PER_YEAR * YEARS * per_report
     hosts = len(manifest["gov_hosts"])
-    print(f"\nrequests per archived report (measured, lists and navigation included): {per_site:.1f}")
+    print(f"\nrequests per archived report: {per_report:.1f} "
+          f"({'measured in these windows' if reports >= 50 else 'from the default-farm crawl'})")
+    print(f"a national crawl of {REPORTS_PER_YEAR:,} reports/year × {YEARS} years: {total / 1e6:.1f} M requests, "
+          f"{total / hosts:,.0f} per host over {hosts:,} hosts")
     for rate in (1, 2):
-        days = total / (hosts * rate) / 86400
-        print(f"projected national crawl, {REPORTS_PER_YEAR:,} reports/year × {YEARS} years over {hosts:,} hosts at "
-              f"{rate} request/s per host: {days:.1f} days if every host is crawled in parallel")
-    best = max(results, key=lambda r: r["rps"])
-    print(f"at the best measured rate ({best['rps']:.1f} requests/s, {best['workers']} workers on this machine): "
-          f"{total / best['rps'] / 86400:.0f} days")
-
+        print(f"  politeness-bound at {rate} request/s per host, every host in parallel: "
+              f"{total / hosts / rate / 3600:.1f} h, needing {hosts * rate:,} requests/s in aggregate")
+    per_worker = results[-1]["rps"] / results[-1]["workers"]
+    for r in results:
+        print(f"  at the measured {r['rps']:.1f} requests/s ({r['workers']} worker(s) on this 2-core machine): "
+              f"{total / r['rps'] / 86400:.1f} days")
+    print(f"  workers needed to reach the 1 request/s/host bound at {per_worker:.1f} requests/s per worker: "
+          f"{hosts / per_worker:.0f}")
 
 if __name__ == "__main__":
     main()

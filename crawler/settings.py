@@ -33,6 +33,9 @@ NIANBAO_ALLOWED_HOST_SUFFIXES = tuple(
 )
 NIANBAO_ARCHIVE = os.environ.get("NIANBAO_ARCHIVE", "var/archive")
 NIANBAO_MAX_NAV_DEPTH = 4
+# Deeper first (and report documents before further list pages, crawler/spiders/reports.py): reports are
+# archived as soon as they are found, and the frontier stays small even across thousands of portals.
+DEPTH_PRIORITY = -1
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.TrustedHostMiddleware": 50,

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler.urls import is_trusted_host
 
@@ -77,3 +78,16 @@ def add_source(sources: list[Source], **values: str) -> Source:
         raise ValueError("a source with one of these start URLs is already registered")
     sources.append(source)
     return source
+
+
+def confirm(sources: list[Source], hosts_with_reports: dict[str, str]) -> list[Source]:
+    """Mark entries verified (with the date) whose start hosts yielded an archived report; returns those newly
+    confirmed. hosts_with_reports: host → date of the first report archived from it."""
+    newly = []
+    for source in sources:
+        dates = sorted(hosts_with_reports[h] for h in {urlsplit(u).hostname or "" for u in source.urls}
+                       if h in hosts_with_reports)
+        if dates and not source.verified.startswith("yes"):
+            source.verified = f"yes {dates[0][:10]}"
+            newly.append(source)
+    return newly

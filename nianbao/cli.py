@@ -251,6 +251,36 @@ def sources_add(division_code: str, agency: str, level: str, urls: tuple[str, ..
     click.echo(f"added source {source.id}")
 
 
+@sources.command("verify")
+@ARCHIVE_OPTION
+@click.option("--sources", "sources_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="A sources CSV instead of the bundled crawler/sources.csv.")
+def sources_verify(archive_dir: str, sources_path: str | None) -> None:
+    """Mark entries verified whose portals yielded at least one archived report in this archive.
+
+    Example: nianbao sources verify --archive var/archive
+    """
+    import sqlite3
+    from contextlib import closing
+    from urllib.parse import urlsplit
+
+    from crawler.sources import REGISTRY, confirm, load_sources, write_sources
+
+    path = sources_path or REGISTRY
+    with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db")) as db:
+        rows = db.execute("SELECT source_url, min(first_seen) FROM reports WHERE status IN ('ok', 'partial') "
+                          "GROUP BY source_url").fetchall()
+    first: dict[str, str] = {}
+    for url, seen in rows:
+        host = urlsplit(url or "").hostname or ""
+        first[host] = min(first.get(host, seen), seen)
+    registry = load_sources(path)
+    newly = confirm(registry, first)
+    write_sources(registry, path)
+    click.echo(f"{len(newly)} source(s) newly verified; {sum(s.verified.startswith('yes') for s in registry)} "
+               f"of {len(registry)} verified")
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True,
               help="A crontab block or systemd service + timer units.")

@@ -33,6 +33,7 @@ from crawler.urls import canonical_url, host_of, is_attachment
 from nianbao.pipeline import Archive
 
 RUNNING_MARKER = "nianbao-running"
+DOCUMENT_PRIORITY = 10  # report pages and attachments go before further list pages
 
 
 def recover_jobdir(jobdir: Path, logger: Any) -> None:
@@ -177,6 +178,7 @@ class ReportsSpider(scrapy.Spider):
                   article_meta: dict[str, str] | None = None) -> scrapy.Request:
         headers = {"Referer": referer} if referer else {}
         return scrapy.Request(url, callback=self.parse_document, errback=self.on_error, headers=headers,
+                              priority=DOCUMENT_PRIORITY,
                               cb_kwargs={"source": source, "kind": kind, "title": title,
                                          "article_meta": article_meta or {}},
                               meta=self._meta(source, kind=kind))

@@ -137,3 +137,15 @@ def test_schedule_is_denser_around_deadlines_and_installs_idempotently() -> None
     assert "0 1 * * * backup" in once
     timer = systemd_units("/srv/nianbao", "nianbao crawl")["nianbao-crawl.timer"]
     assert timer.count("OnCalendar=") == 5
+
+
+def test_sources_confirmed_only_by_hosts_that_yielded_reports() -> None:
+    from crawler.sources import Source, confirm
+
+    rows = [Source(1, "320813", "洪泽区人民政府", "county_gov", "http://www.hongze.gov.cn/"),
+            Source(2, "320812", "清江浦区人民政府", "county_gov", "http://www.qjp.gov.cn/ http://xxgk.qjp.gov.cn/"),
+            Source(3, "320804", "淮阴区人民政府", "county_gov", "http://www.huaiyin.gov.cn/",
+                   verified="yes 2025-04-01")]
+    newly = confirm(rows, {"xxgk.qjp.gov.cn": "2026-11-29T09:00:00Z", "www.huaiyin.gov.cn": "2026-11-29T09:00:00Z"})
+    assert [s.id for s in newly] == [2]
+    assert [s.verified for s in rows] == ["no", "yes 2026-11-29", "yes 2025-04-01"]
