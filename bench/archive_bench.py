@@ -39,6 +39,7 @@ URLS = {
     "canned query": "/nianbao/{canned}?{params}",
     "full-text search, every report": "/nianbao/sections?_search=" + quote("信息公开申请") + "&_size=20",
     "full-text search, one county": "/nianbao/sections?_search={county}&_size=20",
+    "search page (canned), every report": "/nianbao/search?q=" + quote("信息公开申请"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -181,3 +182,26 @@ def test_county_map_counts_reports_per_county(client: Client, built: Built) -> N
     hongze = next(r for r in rows if r["county"] == "洪泽区")
     assert 32.5 < hongze["latitude"] < 34
     assert 118 < hongze["longitude"] < 120
+
+
+def test_search_caps_fts_hits_before_joining(tmp_path: Path) -> None:
+    """A phrase in every section: the FTS branch takes the 500 most recently archived hits straight from the
+    index (rowid order, no sort of all matches), so the page costs the same at any archive size."""
+    from archive.db import open_db
+
+    db = open_db(tmp_path / "nianbao.db")
+    db["documents"].insert({"sha256": "a" * 64, "size": 1, "format": "html", "content_type": "text/html",
+                            "first_seen": "2026-01-01"})
+    db["reports"].insert({"id": 1, "sha256": "a" * 64, "year": 2024, "agency": "某县人民政府", "status": "ok"})
+    db["sections"].insert_all([{"report_id": 1, "no": n, "heading": f"第{n}节",
+                                "text": f"本年度共收到政府信息公开申请{n}件。"} for n in range(1, 601)])
+    sql = metadata()["databases"]["nianbao"]["queries"]["search"]["sql"]
+    rows = db.execute(sql, {"q": "信息公开申请"}).fetchall()
+    assert len(rows) == 500
+    assert {r[3] for r in rows} == set(range(101, 601))  # the 500 newest sections
+    assert all("【信息公开申请】" in r[5] and r[6] == "FTS5 trigram" for r in rows)
+    plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, {"q": "信息公开申请"}).fetchall())
+    assert "sections_fts VIRTUAL TABLE" in plan
+    few = db.execute(sql, {"q": "申请"}).fetchall()  # two characters: the LIKE branch
+    assert len(few) == 500
+    assert {r[6] for r in few} == {"LIKE"}
