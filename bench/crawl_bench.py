@@ -14,7 +14,6 @@ Usage: python bench/crawl_bench.py [--seed 1] [--counties 6]
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.demo import FARM_SETTINGS  # noqa: E402
+from nianbao.demo import FARM_SETTINGS, child_env  # noqa: E402
 from synth.farm import Farm  # noqa: E402
 from synth.farm.sources import farm_sources  # noqa: E402
 
@@ -41,8 +40,7 @@ def scrapy_bench() -> float:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
-    return {**env, "PYTHONPATH": str(ROOT)}
+    return {**child_env(), "PYTHONPATH": str(ROOT)}
 
 
 def crawl(farm: Farm, archive: Path, sources: Path) -> dict[str, float]:

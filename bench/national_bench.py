@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.sources import write_sources  # noqa: E402
-from nianbao.demo import FARM_SETTINGS  # noqa: E402
+from nianbao.demo import FARM_SETTINGS, child_env  # noqa: E402
 from synth.farm.sources import farm_sources  # noqa: E402
 
 REPORTS_PER_YEAR = 140_000  # county governments, departments and townships (issue 5)
@@ -46,8 +46,7 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
-    return {**env, "PYTHONPATH": str(ROOT)}
+    return {**child_env(), "PYTHONPATH": str(ROOT)}
 
 
 def _get_json(url: str) -> dict:

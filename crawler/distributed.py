@@ -35,6 +35,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.request import fingerprint
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+from crawler.urls import host_of
+
 HEARTBEAT_TTL = 10  # seconds without a heartbeat before a worker counts as dead
 HEARTBEAT_EVERY = 2.0
 LEASE_TTL = 120  # a host lease older than this is a dead worker's; it lapses
@@ -49,10 +51,9 @@ def run_keys(run: str) -> dict[str, str]:
             "leases": f"{prefix}:leases:"}
 
 
-def distributed_settings(redis_url: str, run: str) -> dict[str, Any]:
+def distributed_settings(run: str) -> dict[str, Any]:
     keys = run_keys(run)
     return {
-        "REDIS_URL": redis_url, "NIANBAO_RUN": run,
         "SCHEDULER": "crawler.distributed.ReliableScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,  # never wipe the shared queue when one worker exits
@@ -69,12 +70,9 @@ def apply_distributed(settings: Any) -> None:
     """Switch a crawl's settings to distributed mode when REDIS_URL is set (`scrapy crawl reports -s REDIS_URL=…
     -s NIANBAO_RUN=…`, Scrapyd's `-d setting=…`, or `nianbao crawl --redis`). Dict settings are merged into the
     project's, not replaced."""
-    redis_url = settings.get("REDIS_URL")
-    if not redis_url:
+    if not settings.get("REDIS_URL"):
         return
-    for name, value in distributed_settings(redis_url, settings.get("NIANBAO_RUN") or "default").items():
-        if name in ("REDIS_URL", "NIANBAO_RUN"):
-            continue
+    for name, value in distributed_settings(settings.get("NIANBAO_RUN") or "default").items():
         if isinstance(value, dict):
             value = {**settings.getdict(name), **value}
         settings.set(name, value, priority="spider")
@@ -82,6 +80,24 @@ def apply_distributed(settings: Any) -> None:
         pipelines = {**settings.getdict("ITEM_PIPELINES"), "crawler.pipelines.QueuePipeline": 300}
         pipelines.pop("crawler.pipelines.ArchivePipeline", None)
         settings.set("ITEM_PIPELINES", pipelines, priority="spider")
+
+
+def run_scheduler(spider: Spider | None) -> ReliableScheduler | None:
+    """The run's coordinator (set by ReliableScheduler.open), or None when the crawl is not distributed."""
+    return getattr(spider, "nianbao_scheduler", None)
+
+
+def members(server: Any, key: str) -> list[str]:
+    """A Redis set of worker names, as text."""
+    return [m.decode() if isinstance(m, bytes) else m for m in server.smembers(key)]
+
+
+def track_item(scheduler: ReliableScheduler | None, output: Any, key: str | None) -> Any:
+    """An item produced for an in-flight request: its request is acked only once the item is written."""
+    if key and scheduler is not None and not isinstance(output, Request):
+        scheduler.item_pending(key)
+        output.nianbao_inflight = key
+    return output
 
 
 def worker_id() -> str:
@@ -122,9 +138,12 @@ class ReliableScheduler(RedisScheduler):
     def _maybe_ack(self, key: str) -> None:
         """Ack once the callback has produced everything and every item it produced is written."""
         if key in self.output_done and not self.pending.get(key):
-            self.pending.pop(key, None)
-            self.output_done.discard(key)
-            self.server.hdel(self.keys["inflight"] + self.worker, key)
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        self.pending.pop(key, None)
+        self.output_done.discard(key)
+        self.server.hdel(self.keys["inflight"] + self.worker, key)
 
     def next_request(self) -> Request | None:
         request = super().next_request()
@@ -138,9 +157,7 @@ class ReliableScheduler(RedisScheduler):
         """Done with a request that will produce nothing more (dropped, or its callback raised)."""
         key = request.meta.get("nianbao_inflight")
         if key:
-            self.pending.pop(key, None)
-            self.output_done.discard(key)
-            self.server.hdel(self.keys["inflight"] + self.worker, key)
+            self._forget(key)
 
     def join_crawl(self, open_crawl: Callable[[], int], timeout: float = 120) -> tuple[int, bool]:
         """(crawl id, seeder?): the first worker of the run opens the crawl and seeds it; the others join it."""
@@ -148,22 +165,20 @@ class ReliableScheduler(RedisScheduler):
             crawl_id = open_crawl()
             self.server.set(self.keys["crawl"], crawl_id)
             return crawl_id, True
-        deadline = time.monotonic() + timeout
-        while (crawl_id := self.server.get(self.keys["crawl"])) is None:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no crawl id for run {self.keys['crawl']}: is the seeding worker alive?")
-            time.sleep(0.2)
-        return int(crawl_id), False
+        return self._wait_for_crawl(timeout, "is the seeding worker alive?"), False
 
     def join_queued_crawl(self, timeout: float = 300) -> tuple[int, bool]:
         """Queue mode: the archive writer opened the crawl; the first worker seeds it."""
         seeder = bool(self.server.set(self.keys["seeded"], self.worker, nx=True))
+        return self._wait_for_crawl(timeout, "start `nianbao archive-writer` for this run first"), seeder
+
+    def _wait_for_crawl(self, timeout: float, hint: str) -> int:
         deadline = time.monotonic() + timeout
         while (crawl_id := self.server.get(self.keys["crawl"])) is None:
             if time.monotonic() > deadline:
-                raise RuntimeError("no crawl id: start `nianbao archive-writer` for this run first")
+                raise RuntimeError(f"no crawl id at {self.keys['crawl']}: {hint}")
             time.sleep(0.2)
-        return int(crawl_id), seeder
+        return int(crawl_id)
 
     def validators(self) -> dict[str, dict[str, str]]:
         """URL → ETag/Last-Modified of archived documents, as the archive writer published them."""
@@ -178,8 +193,7 @@ class ReliableScheduler(RedisScheduler):
     def recover_dead(self) -> int:
         """Requeue the in-flight requests of workers whose heartbeat stopped; returns how many."""
         moved = 0
-        for worker in self.server.smembers(self.keys["workers"]):
-            worker = worker.decode() if isinstance(worker, bytes) else worker
+        for worker in members(self.server, self.keys["workers"]):
             if worker == self.worker or self.server.exists(self.keys["alive"] + worker):
                 continue
             claimed = f"{self.keys['inflight']}{worker}:claimed-by:{self.worker}"
@@ -209,8 +223,7 @@ class ReliableScheduler(RedisScheduler):
         """Work left anywhere: requests queued, or in flight at a live worker (their callbacks may add more)."""
         if len(self.queue) or not self.server.exists(self.keys["seeds_done"]):
             return True
-        for worker in self.server.smembers(self.keys["workers"]):
-            worker = worker.decode() if isinstance(worker, bytes) else worker
+        for worker in members(self.server, self.keys["workers"]):
             if worker != self.worker and self.server.hlen(self.keys["inflight"] + worker):
                 return True
         return False
@@ -240,23 +253,16 @@ class AckMiddleware:
             yield self._track(output, key)
         self._finished(key)
 
-    def _scheduler(self) -> ReliableScheduler | None:
-        return getattr(self.crawler.spider, "nianbao_scheduler", None)
-
     @staticmethod
     def _key(response: Any) -> str | None:
         request = getattr(response, "request", None)
         return request.meta.get("nianbao_inflight") if request is not None else None
 
     def _track(self, output: Any, key: str | None) -> Any:
-        scheduler = self._scheduler()
-        if key and scheduler is not None and not isinstance(output, Request):
-            scheduler.item_pending(key)
-            output.nianbao_inflight = key
-        return output
+        return track_item(run_scheduler(self.crawler.spider), output, key)
 
     def _finished(self, key: str | None) -> None:
-        scheduler = self._scheduler()
+        scheduler = run_scheduler(self.crawler.spider)
         if key and scheduler is not None:
             scheduler.output_finished(key)
 
@@ -264,7 +270,7 @@ class AckMiddleware:
 def item_written(crawler: Any, item: Any) -> None:
     """Called by the pipelines once an item is safely in the archive (or on the writer's queue)."""
     key = getattr(item, "nianbao_inflight", None)
-    scheduler = getattr(crawler.spider, "nianbao_scheduler", None) if crawler is not None else None
+    scheduler = run_scheduler(crawler.spider) if crawler is not None else None
     if key and scheduler is not None:
         scheduler.item_written(key)
 
@@ -286,7 +292,7 @@ class WorkerExtension:
         return cls(crawler)
 
     def _scheduler(self) -> ReliableScheduler | None:
-        return getattr(self.crawler.spider, "nianbao_scheduler", None)
+        return run_scheduler(self.crawler.spider)
 
     def opened(self, spider: Spider) -> None:
         scheduler = self._scheduler()
@@ -355,6 +361,7 @@ class HostLeaseMiddleware:
         self.acquire = self.server.register_script(self.ACQUIRE)
         self.worker = worker_id()
         self.my_leases = keys["leases"] + self.worker  # the hosts this worker ever leased (for recovery)
+        self.leased_hosts: set[str] = set()  # those already recorded there
         self.counter = 0
 
     @classmethod
@@ -362,16 +369,16 @@ class HostLeaseMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        from urllib.parse import urlsplit
-
-        host = urlsplit(request.url).hostname or ""
+        host = host_of(request.url)
         self.counter += 1
         token = f"{self.worker}:{self.counter}"
         while True:
             now = time.time()
             if self.acquire(keys=[self.prefix + host], args=[now - LEASE_TTL, self.limit, now, token]):
                 request.meta["nianbao_lease"] = (self.prefix + host, token)
-                self.server.sadd(self.my_leases, self.prefix + host)
+                if host not in self.leased_hosts:
+                    self.server.sadd(self.my_leases, self.prefix + host)
+                    self.leased_hosts.add(host)
                 return
             await asyncio.sleep(0.05)
 

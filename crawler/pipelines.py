@@ -11,7 +11,7 @@ from typing import Any
 from scrapy import Spider
 
 from archive.db import write_transaction
-from archive.save import save_document, save_fetch, save_report, twin_report
+from archive.save import now, save_document, save_fetch, save_report, twin_report
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
 from crawler.urls import host_of, is_image
@@ -76,10 +76,9 @@ def pending_attachments(archive: Archive, crawl_id: int) -> list[tuple[str, str,
 
 
 def open_crawl(archive: Archive, crawl_id: int | None, spider: str, jobdir: str | None) -> int:
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if crawl_id and archive.db["crawls"].count_where("id = ?", [crawl_id]):
         return crawl_id
-    return archive.db["crawls"].insert({"started_at": now, "spider": spider, "jobdir": jobdir}).last_pk
+    return archive.db["crawls"].insert({"started_at": now(), "spider": spider, "jobdir": jobdir}).last_pk
 
 
 class QueuePipeline:
@@ -147,34 +146,36 @@ class ArchivePipeline:
     def write(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
         """Record one fetched document (also what `nianbao archive-writer` does with queued items)."""
         assert self.archive is not None
-        self.worker = worker
         if item.kind in FAILURE_KINDS or item.kind == "not_modified":
-            self._record_outcome(item, crawl_id)
+            self._record_outcome(item, crawl_id, worker)
         else:
-            self._archive(item, crawl_id)
+            self._archive(item, crawl_id, worker)
 
-    def write_robots(self, robots_seen: dict[str, dict[str, Any]], crawl_id: int | None) -> None:
+    def write_robots(self, robots_seen: dict[str, dict[str, Any]], finished_crawl: int | None) -> None:
+        """Each host's robots.txt as fetched; and, given a crawl id, that crawl's end."""
         assert self.archive is not None
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = now()
         db = self.archive.db
         with write_transaction(db):
             for host, robots in robots_seen.items():
-                db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": now,
-                                    "robots_disallows": disallows(robots["text"]), "last_crawled_at": now}, pk="host")
-            if crawl_id:
-                db["crawls"].update(crawl_id, {"finished_at": now})
+                db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": when,
+                                    "robots_disallows": disallows(robots["text"]), "last_crawled_at": when}, pk="host")
+            if finished_crawl:
+                db["crawls"].update(finished_crawl, {"finished_at": when})
 
-    def _fetch_row(self, item: FetchedDocument, crawl_id: int | None, sha: str | None, outcome: str) -> dict:
+    @staticmethod
+    def _fetch_row(item: FetchedDocument, crawl_id: int | None, worker: str | None, sha: str | None,
+                   outcome: str) -> dict:
         return {"sha256": sha, "url": item.url, "final_url": item.final_url, "referer": item.referer,
                 "http_status": item.http_status, "headers": item.headers, "fetched_at": item.fetched_at,
                 "outcome": outcome, "source_id": None, "crawl_id": crawl_id, "kind": item.kind,
-                "meta": _meta_json(item), "note": item.note, "worker": self.worker}
+                "meta": _meta_json(item), "note": item.note, "worker": worker}
 
-    def _record_outcome(self, item: FetchedDocument, crawl_id: int | None) -> None:
+    def _record_outcome(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
         archive = self.archive
         assert archive is not None
         with write_transaction(archive.db):
-            save_fetch(archive.db, {**self._fetch_row(item, crawl_id, None, item.kind), "dedupe": False})
+            save_fetch(archive.db, {**self._fetch_row(item, crawl_id, worker, None, item.kind), "dedupe": False})
             host = host_of(item.url)
             if item.kind == "removed":
                 archive.db.execute("UPDATE reports SET removed_at = ? WHERE source_url = ? AND removed_at IS NULL",
@@ -183,7 +184,7 @@ class ArchivePipeline:
                 archive.db["sites"].upsert({"host": host, "blocked_by": item.note, "blocked_at": item.fetched_at},
                                            pk="host")
 
-    def _archive(self, item: FetchedDocument, crawl_id: int | None) -> None:
+    def _archive(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
         """Raw bytes and WARC record first, then one transaction for document, fetch and report: a crawl killed
         at any point leaves either nothing or everything of this document, and a resumed crawl skips it."""
         archive = self.archive
@@ -198,7 +199,7 @@ class ArchivePipeline:
         record = self._parse(item, sha, fmt) if item.kind in ("article", "attachment") else None
         with write_transaction(archive.db):
             save_document(archive.db, sha, len(item.body), fmt, CONTENT_TYPES.get(fmt), item.fetched_at)
-            row = {**self._fetch_row(item, crawl_id, sha, "ok"), "warc_file": warc_file, "warc_offset": offset}
+            row = {**self._fetch_row(item, crawl_id, worker, sha, "ok"), "warc_file": warc_file, "warc_offset": offset}
             twin = twin_report(archive.db, record, exclude_url=item.url) if record else None
             if twin is not None:
                 row["note"] = f"same report as #{twin} (another rendering)"

@@ -29,9 +29,10 @@ def _flat(text: str) -> str:
 
 
 def is_report_title(title: str) -> bool:
-    """A 政府信息公开工作年度报告 (not a website report, a budget, a guide or a notice about reports)."""
+    """A 政府信息公开工作年度报告 (not a website report, a budget, a guide, a notice about reports, nor the bare
+    name of a 年报 column such as 政府信息公开工作年度报告, which links to a list, not to a report)."""
     flat = _flat(title)
-    return bool(REPORT_TITLE.search(flat)) and not NOT_REPORT.search(flat)
+    return bool(REPORT_TITLE.search(flat)) and not NOT_REPORT.search(flat) and not COLUMN_TEXT.match(flat)
 
 
 def report_year(title: str) -> int | None:

@@ -40,14 +40,19 @@ def fresh_archive(path: Path) -> Path:
     return path
 
 
+def child_env() -> dict[str, str]:
+    """This process's environment for a child crawl, without proxy variables: the child is given the farm's
+    proxy explicitly (`--proxy`), and an inherited no_proxy must not let farm hosts resolve for real."""
+    return {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
+
+
 def crawl_farm(farm: Farm, archive: Path, say: Callable[[str], None], every: float = 3.0) -> int:
     """Crawl the running farm into `archive` with `nianbao crawl` in a child process, reporting progress."""
     sources = archive / DEMO_MARKER
     write_sources(farm_sources(farm.manifest()), sources)
     cmd = [sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources", str(sources),
            "--proxy", farm.proxy_url, *FARM_SETTINGS]
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
-    proc = subprocess.Popen(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=child_env())
     while proc.poll() is None:
         time.sleep(every)
         say(progress(archive, len(farm.requests)))

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from crawler.distributed import run_keys
+from crawler.distributed import members, run_keys
 from crawler.items import FetchedDocument
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
 from crawler.urls import host_of
@@ -28,9 +28,9 @@ def publish(server: Any, keys: dict[str, str], archive: Archive) -> int:
         return int(known)
     crawl_id = open_crawl(archive, None, "reports", None)
     validators = known_validators(archive)
-    for start in range(0, len(validators), 5000):
-        chunk = dict(list(validators.items())[start:start + 5000])
-        server.hset(keys["validators"], mapping={u: json.dumps(v) for u, v in chunk.items()})
+    encoded = [(u, json.dumps(v)) for u, v in validators.items()]
+    for start in range(0, len(encoded), 5000):
+        server.hset(keys["validators"], mapping=dict(encoded[start:start + 5000]))
     hosts = {host_of(u) for u in validators}
     recheck = [json.dumps(list(r)) for r in known_reports(archive, hosts)]
     for start in range(0, len(recheck), 5000):
@@ -43,8 +43,7 @@ def run_finished(server: Any, keys: dict[str, str]) -> bool:
     """Seeded, nothing queued, no live worker, nothing left to write."""
     if not server.exists(keys["seeds_done"]) or server.zcard(keys["queue"]) or server.llen(keys["items"]):
         return False
-    workers = [w.decode() if isinstance(w, bytes) else w for w in server.smembers(keys["workers"])]
-    return not any(server.exists(keys["alive"] + w) for w in workers)
+    return not any(server.exists(keys["alive"] + w) for w in members(server, keys["workers"]))
 
 
 def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,

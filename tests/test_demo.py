@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.demo import fresh_archive
+from nianbao.demo import child_env, fresh_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,8 +44,7 @@ def test_demo_builds_and_serves_synthetic_archive(tmp_path: Path) -> None:
     port = _free_port()
     cmd = [sys.executable, "-m", "nianbao", "demo", "--archive", str(tmp_path / "demo"), "--reports-per-county", "4",
            "--port", str(port)]
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         home = _wait_for(f"http://127.0.0.1:{port}/", proc, timeout=400).decode()
         assert "synthetic" in home

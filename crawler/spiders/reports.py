@@ -7,7 +7,6 @@ attachment, and records what it could not get (blocked, robots, removed) as such
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -21,8 +20,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive.save import now
 from crawler.article import read_article
-from crawler.distributed import apply_distributed
+from crawler.distributed import apply_distributed, run_scheduler, track_item
 from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
 from crawler.items import FetchedDocument
@@ -48,10 +48,6 @@ def recover_jobdir(jobdir: Path, logger: Any) -> None:
                        jobdir)
         shutil.rmtree(jobdir / "requests.queue")
     marker.write_text(str(os.getpid()))
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -129,7 +125,7 @@ class ReportsSpider(scrapy.Spider):
 
     def shared_run(self) -> Any:
         """The run's coordinator in Redis (crawler.distributed.ReliableScheduler), or None on one machine."""
-        return getattr(self, "nianbao_scheduler", None)
+        return run_scheduler(self)
 
     async def start(self) -> AsyncIterator[Any]:
         sources = self.selected_sources()
@@ -212,7 +208,7 @@ class ReportsSpider(scrapy.Spider):
         same_site = {host_of(u) for u in source.urls} | {host_of(response.url)}
         for link in links:
             url = canonical_url(link.url)
-            if is_report_title(link.text) and not is_report_column(link.text):
+            if is_report_title(link.text):
                 if url not in self.done:
                     yield self._document(url, source, "attachment" if is_attachment(url) else "article",
                                          link.text, response.url)
@@ -254,7 +250,7 @@ class ReportsSpider(scrapy.Spider):
         referer = request.headers.get(b"Referer", b"").decode("latin-1") if request else ""
         return FetchedDocument(
             url=request.url if request else response.url, final_url=response.url, http_status=response.status,
-            headers=_headers(response), body=response.body if body is None else body, fetched_at=_now(), kind=kind,
+            headers=_headers(response), body=response.body if body is None else body, fetched_at=now(), kind=kind,
             source_id=source.id, division_code=source.division_code, family=source.family or None,
             referer=referer or None, title=title or None, title_year=report_year(title or ""), meta=meta or {},
             attachments=attachments or [], note=note)
@@ -265,7 +261,7 @@ class ReportsSpider(scrapy.Spider):
             return None
         source = response.request.cb_kwargs.get("source") if response.request else None
         return FetchedDocument(url=response.request.url, final_url=response.url, http_status=response.status,
-                               headers=_headers(response), body=b"", fetched_at=_now(), kind="blocked",
+                               headers=_headers(response), body=b"", fetched_at=now(), kind="blocked",
                                source_id=source.id if source else None, note=name)
 
     def on_error(self, failure: Failure) -> Any:
@@ -283,14 +279,11 @@ class ReportsSpider(scrapy.Spider):
             kind, note = "error", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
         if request.meta.get("kind") == "list" and kind == "removed":
             kind = "error"  # a missing list page is a broken link, not a removed report
-        item = FetchedDocument(url=url, final_url=url, http_status=0, headers={}, body=b"", fetched_at=_now(),
+        item = FetchedDocument(url=url, final_url=url, http_status=0, headers={}, body=b"", fetched_at=now(),
                                kind=kind, source_id=request.meta.get("source_id"), note=note)
         key = request.meta.get("nianbao_inflight")
         shared = self.shared_run()
-        if shared is not None and key:  # download errors skip the spider middleware that tracks callbacks
-            shared.item_pending(key)
-            item.nianbao_inflight = key
-        yield item
+        yield track_item(shared, item, key)  # download errors skip the spider middleware that tracks callbacks
         if shared is not None and key:
             shared.output_finished(key)
 

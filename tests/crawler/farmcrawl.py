@@ -5,7 +5,6 @@ The proxy goes in the environment so every request Scrapy makes, robots.txt incl
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,9 @@ from contextlib import closing
 from pathlib import Path
 
 from crawler.sources import write_sources
+from nianbao.demo import child_env
 from synth.farm import Farm
+from synth.farm.audit import report_rows
 from synth.farm.sources import farm_sources
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
@@ -32,8 +33,7 @@ def crawl_command(archive: Path, sources: Path, farm: Farm, jobdir: Path | None 
 
 
 def env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
-    return {**clean, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return {**child_env(), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 
 def start_crawl(archive: Path, sources: Path, farm: Farm, jobdir: Path | None = None) -> subprocess.Popen:
@@ -46,6 +46,12 @@ def run_crawl(archive: Path, sources: Path, farm: Farm, jobdir: Path | None = No
     out, _ = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, out[-3000:]
     return out
+
+
+def archive_reports(archive: Path) -> list[dict]:
+    """The archive's report rows as synth.farm.audit reads them."""
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+        return report_rows(db)
 
 
 def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:

@@ -18,9 +18,8 @@ import pytest
 
 from synth.farm import Farm
 from synth.farm.audit import audit
-from tests.crawler.farmcrawl import crawl_command, env, query, sources_csv
+from tests.crawler.farmcrawl import archive_reports, crawl_command, env, query, sources_csv
 from tests.crawler.redis_server import redis_server
-from tests.crawler.test_farm_crawl import _rows
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +44,7 @@ def test_two_workers_share_the_crawl(tmp_path: Path) -> None:
         procs = [_worker(archive, sources, farm, redis_url, "t1", name) for name in ("w1", "w2")]
         _finish(procs)
         manifest, log = farm.manifest(), farm.requests
-    result = audit(manifest, _rows(archive))
+    result = audit(manifest, archive_reports(archive))
     assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
     split = Counter(w for (w,) in query(archive, "SELECT worker FROM fetches WHERE outcome = 'ok'"))
     assert set(split) == {"w1", "w2"}
@@ -71,7 +70,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path) -> None:
         doomed.wait()
         _finish([survivor])
         manifest = farm.manifest()
-    result = audit(manifest, _rows(archive))
+    result = audit(manifest, archive_reports(archive))
     assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
     twice = query(archive, "SELECT url FROM fetches WHERE outcome = 'ok' GROUP BY url HAVING count(*) > 1")
     assert twice == []
@@ -102,7 +101,7 @@ def test_queue_mode_one_writer_workers_never_touch_the_archive(tmp_path: Path) -
         _finish([*workers, writer])
         manifest = farm.manifest()
     assert not elsewhere.exists()
-    result = audit(manifest, _rows(archive))
+    result = audit(manifest, archive_reports(archive))
     assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
     split = Counter(w for (w,) in query(archive, "SELECT worker FROM fetches WHERE outcome = 'ok'"))
     assert split

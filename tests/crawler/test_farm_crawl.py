@@ -8,17 +8,14 @@ removed and edited cases recorded as such; and no request may leave the farm.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from synth.farm import Farm
-from synth.farm.audit import audit, report_rows
-from tests.crawler.farmcrawl import query, run_crawl, sources_csv
+from synth.farm.audit import audit
+from tests.crawler.farmcrawl import archive_reports, query, run_crawl, sources_csv
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +28,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         archive = tmp / "archive"
         run_crawl(archive, sources, farm)
         first = {"manifest": farm.manifest(), "requests": farm.requests,
-                 "reports": _rows(archive)}
+                 "reports": archive_reports(archive)}
         farm.clear_requests()
         farm.set_generation(1)
         run_crawl(archive, sources, farm)
         yield {"archive": archive, "gen0": first, "manifest1": farm.manifest(), "requests1": farm.requests}
-
-
-def _rows(archive: Path) -> list[dict[str, Any]]:
-    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
-        return report_rows(db)
 
 
 def test_every_planted_report_found_once_with_year_and_agency(crawled: dict[str, Any]) -> None:
@@ -100,7 +92,7 @@ def test_removed_report_marked_with_date(crawled: dict[str, Any]) -> None:
 
 
 def test_second_generation_found_and_recrawl_is_conditional(crawled: dict[str, Any]) -> None:
-    result = audit(crawled["manifest1"], [r for r in _rows(crawled["archive"]) if r["is_current"] != 0])
+    result = audit(crawled["manifest1"], [r for r in archive_reports(crawled["archive"]) if r["is_current"] != 0])
     assert result.missing == []
     assert result.duplicated == []
     first = sum(r.bytes for r in crawled["gen0"]["requests"])
