@@ -17,13 +17,6 @@ def cli() -> None:
     """nianbao (年报): archive and parse China's government-information-disclosure annual reports."""
 
 
-def _expand(paths: tuple[str, ...]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*") if q.is_file()) if p.is_dir() else [p])
-    return out
-
-
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object (one file) or a JSON array.")
@@ -32,17 +25,19 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> None:
     """Parse annual reports (HTML, PDF, DOCX, DOC/WPS, text) into canonical records.
 
-    Directories are walked. A broken file gets a status and a plain-language error and the batch
-    goes on; the exit code is non-zero only for usage errors.
+    Directories are walked (links to directories are not followed). A broken file gets a status and a
+    plain-language error and the batch goes on; a path that is not read (not a regular file, a broken link,
+    an unreadable directory, over the size limit) gets a record with the error `skipped: why`. The exit
+    code is non-zero only for usage errors.
 
     Example: nianbao parse ../shared/corpus/huaian-hongze-2023.pdf --json
     """
-    from parsers import parse_file
+    from parsers import parse_file, skipped
+    from parsers.files import walk
 
     if as_json and jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
-    paths = _expand(files)
-    records = (_trim(parse_file(p), cells) for p in paths)
+    records = (_trim(parse_file(e.path) if e.skip is None else skipped(e.path, e.skip), cells) for e in walk(files))
     if jsonl:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -78,10 +73,11 @@ ARCHIVE_OPTION = click.option(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @ARCHIVE_OPTION
 def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
-    """Store, parse and archive report files (directories are walked).
+    """Store, parse and archive report files (directories are walked; hidden files and links to
+    directories are not). Each path that is not ingested gets a line `PATH: skipped: why` on stderr.
 
     Raw bytes go to the content-addressed store and a WARC resource record before anything is
     parsed. Running it twice changes nothing.
@@ -90,7 +86,7 @@ def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
     """
     from nianbao.pipeline import Archive, ingest_paths
 
-    outcome = ingest_paths(Archive.open(archive_dir), paths)
+    outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True))
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
 
 

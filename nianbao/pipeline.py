@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from archive.rawstore import RawStore
 from archive.save import now, save_document, save_fetch, save_report
 from archive.warc import WarcLog
 from parsers import PARSER_VERSION, parse
+from parsers.files import Unreadable, display_name, read_document, walk
 from parsers.sniff import sniff
 
 CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf", "txt": "text/plain", "md": "text/markdown",
@@ -73,22 +74,22 @@ def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str
     return "new"
 
 
-def _files(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")) if p.is_dir() else [p])
-    return out
-
-
-def ingest_paths(archive: Archive, paths: Iterable[str | Path]) -> Outcome:
+def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[str], None] = print) -> Outcome:
+    """Ingest every file under `paths`; each path not ingested is counted as skipped and `say`s why."""
     outcome = Outcome()
-    for path in _files(paths):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            outcome.counts["unreadable"] += 1
+    for entry in walk(paths, skip_hidden=True):
+        why = entry.skip
+        if why is None:
+            try:
+                data = read_document(entry.path)
+            except Unreadable as exc:
+                why = str(exc)
+        if why is not None:
+            outcome.counts["skipped"] += 1
+            say(f"{display_name(entry.path)}: skipped: {why}")
             continue
-        outcome.counts[ingest_bytes(archive, data, path.resolve().as_uri(), path.name)] += 1
+        name = display_name(entry.path.name)
+        outcome.counts[ingest_bytes(archive, data, entry.path.resolve().as_uri(), name)] += 1
     outcome.statuses.update(r["status"] for r in archive.db["reports"].rows)
     return outcome
 

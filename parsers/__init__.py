@@ -10,6 +10,8 @@ import hashlib
 from pathlib import Path
 
 from parsers.extract import extract
+from parsers.files import Unreadable, display_name, read_document
+from parsers.limits import MAX_FILE_BYTES, deadline, too_large
 from parsers.models import ExtractError
 from parsers.record import build_record
 from parsers.sniff import sniff
@@ -37,8 +39,11 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     fmt = sniff(data, source)
     record = _shell(source, data, fmt)
     try:
-        doc = extract(data, fmt, content_type)
-        record.update(build_record(doc))
+        if len(data) > MAX_FILE_BYTES:
+            raise too_large(len(data))
+        with deadline():
+            doc = extract(data, fmt, content_type)
+            record.update(build_record(doc))
     except ExtractError as exc:
         record.update(_failed(exc.status, exc.message))
     except MemoryError:
@@ -48,12 +53,17 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     return record
 
 
+def skipped(path: str | Path, why: str) -> dict:
+    """The record of a path that was not read (not a regular file, unreadable, over the size limit)."""
+    record = _shell(display_name(path), b"", "unknown")
+    record.update(_failed("error", f"skipped: {why}"))
+    return record
+
+
 def parse_file(path: str | Path) -> dict:
-    p = Path(path)
+    """parse() of a regular file's bytes; the source is the path as printable UTF-8 (files.display_name)."""
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        record = _shell(str(p), b"", "unknown")
-        record.update(_failed("error", f"the file could not be read: {exc.strerror or exc}"))
-        return record
-    return parse(data, source=str(p))
+        data = read_document(path)
+    except Unreadable as exc:
+        return skipped(path, str(exc))
+    return parse(data, source=display_name(path))

@@ -9,22 +9,30 @@ from docx import Document as open_docx
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from parsers.limits import MAX_DOCX_RATIO, MAX_DOCX_UNCOMPRESSED, MAX_DOCX_XML_BYTES, check_time
 from parsers.models import Document, ExtractError, Origin, Paragraph, Table
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a report's DOCX is a few MB; more is a zip bomb
-MAX_RATIO = 200
+
+def _bomb(why: str) -> ExtractError:
+    return ExtractError("unparseable", f"the DOCX {why}: refused as a zip bomb (reports are a few MB)")
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:
-    """Open the zip and refuse archives that would expand beyond sane limits."""
+    """Open the zip and refuse, from its directory alone (nothing inflated), archives past the limits."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ExtractError("unparseable", "the DOCX file is not a valid zip archive (truncated or corrupt)") from None
     total = sum(i.file_size for i in zf.infolist())
     packed = max(1, sum(i.compress_size for i in zf.infolist()))
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-        raise ExtractError("unparseable", f"the DOCX would expand to {total:,} bytes: refused as a zip bomb")
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise _bomb(f"would expand to {total:,} bytes, over the limit of {MAX_DOCX_UNCOMPRESSED:,}")
+    if total / packed > MAX_DOCX_RATIO:
+        raise _bomb(f"would expand {total / packed:.0f} times ({total:,} bytes), over the limit of {MAX_DOCX_RATIO}×")
+    big_xml = [i for i in zf.infolist() if i.filename.endswith(".xml") and i.file_size > MAX_DOCX_XML_BYTES]
+    if big_xml:
+        raise _bomb(f"part {big_xml[0].filename} is {big_xml[0].file_size:,} bytes of XML, over the limit of "
+                    f"{MAX_DOCX_XML_BYTES:,}")
     if "word/document.xml" not in zf.namelist():
         raise ExtractError("unparseable", "the zip archive is not a Word document (no word/document.xml)")
     return zf
@@ -67,6 +75,7 @@ def extract_docx(data: bytes, content_type: str | None = None) -> Document:
             if item.text.strip():
                 blocks.append(Paragraph(item.text.strip()))
         elif isinstance(item, DocxTable):
+            check_time()
             table = _table(item)
             table.index = len([b for b in blocks if isinstance(b, Table)])
             blocks.append(table)

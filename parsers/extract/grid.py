@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parsers.limits import MAX_SPAN, MAX_TABLE_CELLS
 from parsers.models import Origin, Table
 
-MAX_SPAN = 200  # real reports never span more; a hostile rowspan=65534 must not allocate millions
+
+class TableTooLarge(ValueError):
+    """The expanded grid would exceed limits.MAX_TABLE_CELLS positions."""
 
 
 @dataclass
@@ -38,11 +41,15 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
                 width = max(width, c)
                 continue
             rs, cs = _clamp(rs), _clamp(cs)
+            if len(filled) + rs * cs > MAX_TABLE_CELLS:
+                raise TableTooLarge(f"its cells span over {MAX_TABLE_CELLS:,} grid positions")
             for dr in range(min(rs, n_rows - r)):
                 for dc in range(cs):
                     filled.setdefault((r + dr, c + dc), entry)
             c += cs
             width = max(width, c)
+    if n_rows * width > MAX_TABLE_CELLS:
+        raise TableTooLarge(f"its grid of {n_rows:,} × {width:,} is over {MAX_TABLE_CELLS:,} positions")
     grid: list[list[str]] = []
     origin: list[list[Origin]] = []
     for r in range(n_rows):

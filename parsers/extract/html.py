@@ -7,7 +7,9 @@ import re
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
-from parsers.extract.grid import SpanCell, expand
+from parsers.extract.grid import SpanCell, TableTooLarge, expand
+from parsers.extract.html_tree import parse_html_tree
+from parsers.limits import MAX_TABLE_ROWS, MAX_TABLES, check_time
 from parsers.models import Document, ExtractError, Paragraph, Table
 
 BLOCK_TAGS = {
@@ -15,8 +17,6 @@ BLOCK_TAGS = {
     "footer", "blockquote", "pre", "dd", "dt", "title", "center", "ul", "ol", "dl", "form", "td", "th",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select", "button"}
-MAX_TABLE_ROWS = 1000  # report tables have under 100 rows; a bigger one is a data dump, not a report table
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteIDCode", "ColumnName", "SiteName")
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _SIMPLE = re.compile(r"^[^\s\u00a0\u3000]*$")  # nothing to clean: no whitespace at all
@@ -74,29 +74,42 @@ def _data_tables(root: etree._Element) -> list[etree._Element]:
     return root.xpath("//table[not(.//table)]")
 
 
-def _swap_tables_for_marks(root: etree._Element) -> tuple[list[Table], list[int]]:
-    """Read each data table into a grid and leave a marker in the text flow where it stood."""
+def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
+    """The table's grid, or None (and why in `skipped`) when it is past a limit."""
+    if n_tables >= MAX_TABLES:
+        skipped.append(f"tables after the first {MAX_TABLES:,} were not read: reports have far fewer")
+        return None
+    n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
+    if n_rows > MAX_TABLE_ROWS:
+        skipped.append(f"a table of {n_rows:,} rows was skipped: report tables are far smaller")
+        return None
+    try:
+        return expand(_rows_of(node))
+    except TableTooLarge as exc:
+        skipped.append(f"a table was skipped: {exc}")
+        return None
+
+
+def _swap_tables_for_marks(root: etree._Element) -> tuple[list[Table], list[str]]:
+    """Read each data table into a grid and leave a marker element in the text flow where it stood.
+
+    Each table is swapped for one small element in place (constant time), never by appending to a
+    neighbour's text: that made a page of many adjacent tables quadratic in their number.
+    """
     tables: list[Table] = []
-    skipped: list[int] = []
+    skipped: list[str] = []
     for node in _data_tables(root):
-        n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
-        mark = ""
-        if n_rows > MAX_TABLE_ROWS:
-            skipped.append(n_rows)
-        else:
-            mark = "\n" + TABLE_MARK.format(len(tables)) + "\n"
-            tables.append(expand(_rows_of(node)))
-        parent = node.getparent()
-        if parent is None:
+        if node.getparent() is None:
             continue
-        tail = mark + (node.tail or "")
-        prev = node.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-        parent.remove(node)
-    return tables, skipped
+        check_time()
+        marker = etree.Element("span")
+        table = _read_table(node, len(tables), skipped)
+        if table is not None:
+            marker.text = "\n" + TABLE_MARK.format(len(tables)) + "\n"
+            tables.append(table)
+        marker.tail = node.tail
+        node.getparent().replace(node, marker)
+    return tables, list(dict.fromkeys(skipped))
 
 
 def _mark_blocks(root: etree._Element) -> None:
@@ -117,7 +130,7 @@ def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]
     return blocks
 
 
-def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[int]]:
+def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
     """Paragraphs and tables in reading order, via one C-level text serialisation of the body."""
     etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
     tables, skipped = _swap_tables_for_marks(root)
@@ -145,10 +158,8 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     text, encoding = decode_html(data, content_type)
     if not text.strip():
         raise ExtractError("unparseable", "the HTML page is empty")
-    try:
-        root = etree.fromstring(text, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise ExtractError("unparseable", f"the HTML could not be parsed: {exc}") from None
+    warnings: list[str] = []
+    root = parse_html_tree(text, warnings)
     if root is None:
         raise ExtractError("unparseable", "the HTML page has no elements")
     _mark_line_breaks(root)
@@ -157,5 +168,4 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     blocks, skipped = _flow(root)
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
-    warnings = [f"a table of {n:,} rows was skipped: report tables are far smaller" for n in skipped]
-    return Document(blocks=blocks, format="html", meta=meta, warnings=warnings)
+    return Document(blocks=blocks, format="html", meta=meta, warnings=warnings + skipped)

@@ -8,9 +8,8 @@ import tempfile
 from pathlib import Path
 
 from parsers.extract.docx import extract_docx
+from parsers.limits import MAX_CONVERT_SECONDS as TIMEOUT_S
 from parsers.models import Document, ExtractError
-
-TIMEOUT_S = 120
 
 
 def extract_office(data: bytes, content_type: str | None = None) -> Document:

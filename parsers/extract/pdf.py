@@ -17,13 +17,13 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from parsers.extract.pdf_lattice import lattice_tables
+from parsers.limits import MAX_PDF_PAGES, check_time
 from parsers.models import Document, ExtractError, Paragraph, Table
 from parsers.templates import variants
 from parsers.text import normalize_label, normalize_text
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·第]*\d+[\s\-—–－·页]*(?:/\s*\d+\s*页?)?$")
 _NEWLINE = re.compile(r"\s*\n\s*")
-MAX_PAGES = 400
 
 
 @lru_cache(maxsize=1)
@@ -46,14 +46,21 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         if "password" in msg.lower():
             raise ExtractError("unparseable", "the PDF is encrypted with a password") from None
         raise ExtractError("unparseable", f"the PDF could not be opened (truncated or corrupt): {msg}") from None
-    if len(pdf) > MAX_PAGES:
+    pages = len(pdf)
+    if pages > MAX_PDF_PAGES:
         pdf.close()
-        raise ExtractError("unparseable", f"the PDF has {len(pdf)} pages; reports have far fewer")
+        raise ExtractError("unparseable", f"the PDF has {pages:,} pages, over the limit of {MAX_PDF_PAGES}: "
+                                          "reports have far fewer")
     return pdf
 
 
+def _page_text(pdf: pdfium.PdfDocument, i: int) -> str:
+    check_time()
+    return pdf[i].get_textpage().get_text_bounded().replace("\r", "")
+
+
 def _page_texts(pdf: pdfium.PdfDocument) -> list[str]:
-    return [pdf[i].get_textpage().get_text_bounded().replace("\r", "") for i in range(len(pdf))]
+    return [_page_text(pdf, i) for i in range(len(pdf))]
 
 
 def _clean_page_text(text: str) -> str:
@@ -95,6 +102,7 @@ def _find_tables(pdf: pdfium.PdfDocument, data: bytes, pages: list[int]) -> dict
     if slow:
         with pdfplumber.open(io.BytesIO(data)) as plumber:
             for i in slow:
+                check_time()
                 found[i] = _data_tables(_plumber_tables(plumber.pages[i], i + 1))
                 plumber.pages[i].close()
     return found

@@ -65,7 +65,10 @@ def assign(
     """Give each value cell of a data row its column key.
 
     In order when the count matches the header (robust to header/data colspan misalignment);
-    by header position when it does not; otherwise the row is reported and skipped.
+    by header position when cells are missing (merged or left out). A row with more value cells
+    than the table has columns does not have the table's shape (a transposed table, a label read as
+    the wrong row): which cell is which would be a guess, and a guessed value is never stored, so
+    the row is reported and skipped, as it is when no cell sits under a header.
     """
     values = view.values
     if len(values) != n:
@@ -73,6 +76,10 @@ def assign(
     if len(values) == n:
         for key, cell in zip(keys, values, strict=False):
             read.put(row_key, key, cell, view)
+        return
+    if len(values) > n:
+        read.warnings.append(f"{read.section}.{row_key}: {len(values)} value cells for {n} columns; the row "
+                             "does not fit the table's columns, not stored")
         return
     by_col = {col: key for key, col in header_cols.items()}
     placed = [(by_col[c.col], c) for c in view.values if c.col in by_col]
