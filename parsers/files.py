@@ -45,7 +45,9 @@ def _os_reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "a symbolic link loop"
     if exc.errno == errno.ENOENT:
-        return "a broken symbolic link (its target does not exist)"
+        if exc.filename is not None and os.path.islink(exc.filename):
+            return "a broken symbolic link (its target does not exist)"
+        return "no such file or directory"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
     return exc.strerror or str(exc)
@@ -83,7 +85,7 @@ def _check(path: Path) -> str | None:
     except OSError as exc:
         return _os_reason(exc)
     if stat.S_ISDIR(info.st_mode):
-        return "a symbolic link to a directory (not followed)" if path.is_symlink() else None
+        return "a symbolic link to a directory (not followed)" if path.is_symlink() else "a directory"
     return _kind_reason(info.st_mode)
 
 
@@ -115,7 +117,11 @@ def walk(paths: Iterable[str | os.PathLike[str]], skip_hidden: bool = False) -> 
     """Every file under the given paths (directories walked, links to directories not followed), in order,
     each with the reason it is skipped, if it is."""
     for arg in map(Path, paths):
-        if arg.is_dir():
+        try:
+            is_dir = stat.S_ISDIR(arg.stat().st_mode)
+        except OSError:
+            is_dir = False  # _check says why
+        if is_dir:
             yield from _walk_dir(arg, skip_hidden)
         else:
             yield Entry(arg, _check(arg))
