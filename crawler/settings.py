@@ -18,19 +18,33 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # reports are a few MB; a bigger body is not a report
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # reports are a few MB; a bigger body is not a report (parsers.limits)
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = False  # replaced by crawler.middlewares.BackoffRetryMiddleware
 NIANBAO_RETRY_TIMES = 2
 NIANBAO_RETRY_BASE_DELAY = 1.0
 NIANBAO_RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+# Network failures worth a second try: Scrapy's RETRY_EXCEPTIONS without DownloadTimeoutError (see
+# crawler.middlewares.BackoffRetryMiddleware). An over-size body (DownloadCancelledError) is never retried.
+NIANBAO_RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.CannotResolveHostError", "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError", "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone", "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost", "builtins.OSError", "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 HTTPERROR_ALLOWED_CODES = [304, 404, 410, 412, 521, 512]  # answers we record (removed, blocked), not drop
 
 # Only government hosts unless configured otherwise (mirrors copy and alter reports).
 NIANBAO_ALLOWED_HOST_SUFFIXES = tuple(
     s.strip() for s in os.environ.get("NIANBAO_ALLOWED_HOST_SUFFIXES", ".gov.cn").split(",") if s.strip()
 )
+# The web ports portals use; a redirect to :6379 or :22 is refused (crawler/addresses.py).
+NIANBAO_ALLOWED_PORTS = [80, 443, 8080, 8443, 8000, 8081, 8888]
+# Names resolving to loopback/private/link-local/reserved addresses are refused, at connection time
+# (DNS_RESOLVER) and before a proxy is asked. Only the local portal farm turns this on (nianbao.demo.FARM_SETTINGS).
+NIANBAO_ALLOW_PRIVATE_ADDRESSES = False
+DNS_RESOLVER = "crawler.addresses.PublicAddressResolver"
 NIANBAO_ARCHIVE = os.environ.get("NIANBAO_ARCHIVE", "var/archive")
 NIANBAO_MAX_NAV_DEPTH = 4
 # Deeper first (and report documents before further list pages, crawler/spiders/reports.py): reports are
@@ -43,6 +57,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.AntiBotMiddleware": 580,
     "crawler.middlewares.RobotsRecorderMiddleware": 590,
+    "crawler.middlewares.PublicAddressMiddleware": 60,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"

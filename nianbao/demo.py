@@ -21,7 +21,9 @@ from synth.farm.audit import Audit, audit, report_rows
 from synth.farm.sources import farm_sources
 
 # The farm is local: no politeness delay is owed to it, but per-host concurrency stays as configured.
-FARM_SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+# The farm answers on 127.0.0.1 for every portal: the one crawl allowed to reach private addresses.
+FARM_SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
+                 "-s", "NIANBAO_ALLOW_PRIVATE_ADDRESSES=True"]
 
 
 DEMO_MARKER = "farm-sources.csv"

@@ -18,7 +18,7 @@ from synth.farm.audit import report_rows
 from synth.farm.sources import farm_sources
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
-        "-s", "NIANBAO_RETRY_BASE_DELAY=0.2"]
+        "-s", "NIANBAO_RETRY_BASE_DELAY=0.2", "-s", "NIANBAO_ALLOW_PRIVATE_ADDRESSES=True"]
 
 
 def sources_csv(farm: Farm, path: Path) -> Path:
