@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.migrations import migrations
+from archive.public import scrub_database
 
 LICENCE = (
     "Data: the reports are public government information published under 《中华人民共和国政府信息公开条例》; "
@@ -96,6 +97,7 @@ def dump(db_path: str | Path, out_root: str | Path, release: str | None = None) 
     src = sqlite3.connect(db_path)
     src.execute("VACUUM INTO ?", [str(out / "nianbao.db")])  # a consistent snapshot, even while crawling
     src.close()
+    scrub_database(out / "nianbao.db", hide=[Path(db_path).resolve().parent])  # no local path in a release
     db = Database(out / "nianbao.db")
     counts = {t: _write_csv(db, t, out / "csv" / f"{t}.csv") for t in _tables(db)}
     (out / "README.md").write_text(_readme(db, release, counts), encoding="utf-8")
