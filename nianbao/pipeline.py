@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from archive.db import open_db
+from archive.mime import content_type
 from archive.rawstore import RawStore
 from archive.save import now, save_document, save_fetch, save_report
 from archive.warc import WarcLog
@@ -22,9 +23,8 @@ from parsers import PARSER_VERSION, parse
 from parsers.files import Unreadable, display_name, read_document, walk
 from parsers.sniff import sniff
 
-CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf", "txt": "text/plain", "md": "text/markdown",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "doc": "application/msword", "wps": "application/vnd.ms-works"}
+# Kept for crawler/pipelines.py: the same types, from archive.mime (Python's mimetypes).
+CONTENT_TYPES = {fmt: content_type(fmt) for fmt in ("html", "pdf", "txt", "md", "docx", "doc", "wps")}
 
 
 @dataclass
@@ -61,11 +61,11 @@ def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str
     fmt = sniff(data, name or url)
     sha = archive.store.put(data)
     with archive.db.atomic():
-        save_document(archive.db, sha, len(data), fmt, CONTENT_TYPES.get(fmt), seen)
+        save_document(archive.db, sha, len(data), fmt, content_type(fmt), seen)
         fetch_id = save_fetch(archive.db, {"sha256": sha, "url": url, "final_url": url, "fetched_at": seen,
                                            "outcome": "ok"})
     if fetch_id is not None:
-        warc_file, offset = archive.warc.write_resource(url, data, CONTENT_TYPES.get(fmt, "application/octet-stream"),
+        warc_file, offset = archive.warc.write_resource(url, data, content_type(fmt) or "application/octet-stream",
                                                         when)
         archive.db["fetches"].update(fetch_id, {"warc_file": warc_file, "warc_offset": offset})
     if _already_parsed(archive.db, sha):

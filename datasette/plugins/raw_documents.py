@@ -18,20 +18,24 @@ from pathlib import Path
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
+from archive.mime import content_type
+
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# format -> (Content-Type, file extension); anything else, HTML included, is application/octet-stream.
-SAFE_TYPES = {
-    "pdf": ("application/pdf", "pdf"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "doc": ("application/msword", "doc"),
-    "wps": ("application/vnd.ms-works", "wps"),
-    "xls": ("application/vnd.ms-excel", "xls"),
-    "txt": ("text/plain", "txt"),
-    "md": ("text/plain", "md"),
-    "html": ("application/octet-stream", "html"),
-}
+# Formats served with their own content type (archive.mime); txt and md as text/plain; anything else, HTML
+# included, as application/octet-stream.
+TYPED_FORMATS = ("pdf", "docx", "doc", "wps", "xls", "xlsx")
+TEXT_FORMATS = ("txt", "md")
+KNOWN_FORMATS = (*TYPED_FORMATS, *TEXT_FORMATS, "html")
+
+
+def served_type(fmt: str) -> tuple[str, str]:
+    """(Content-Type, file extension) a stored document is sent with."""
+    ext = fmt if fmt in KNOWN_FORMATS else "bin"
+    if fmt in TYPED_FORMATS:
+        return content_type(fmt) or "application/octet-stream", ext
+    return ("text/plain" if fmt in TEXT_FORMATS else "application/octet-stream"), ext
 
 
 def raw_root(config: dict, db_path: str | None) -> Path | None:
@@ -69,8 +73,8 @@ async def serve_raw(datasette, request):
         raise NotFound("document not in the raw store")
     if hashlib.sha256(data).hexdigest() != sha:
         return Response.text("stored document is corrupt (hash mismatch)", status=500)
-    content_type, ext = SAFE_TYPES.get(row["format"], ("application/octet-stream", "bin"))
-    return Response(data, content_type=content_type, headers={
+    kind, ext = served_type(row["format"])
+    return Response(data, content_type=kind, headers={
         "Content-Disposition": f'attachment; filename="{sha[:16]}.{ext}"',
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",

@@ -65,7 +65,9 @@ def test_every_reachable_report_discovered(manifest: dict[str, Any], items: list
 def test_attachments_and_years_from_list_titles(manifest: dict[str, Any], crawl: OfflineCrawl, family: str) -> None:
     hosts = _family_hosts(manifest, family)
     by_url = {i.url: i for i in crawl.items if i.kind == "article"}
-    for planted in (r for r in manifest["reports"] if r["host"] in hosts and r["reachable"]):
+    reachable = [r for r in manifest["reports"] if r["host"] in hosts and r["reachable"]]
+    assert reachable, f"no reachable report planted on {family} sites"
+    for planted in reachable:
         article = by_url[planted["article_url"]]
         assert article.title_year == planted["year"], (article.title, planted["title"])
         assert set(planted["attachment_urls"]) <= crawl.attachments, planted["id"]

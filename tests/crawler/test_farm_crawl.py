@@ -70,7 +70,9 @@ def test_robots_obeyed_and_recorded(crawled: dict[str, Any]) -> None:
 
 
 def test_edited_report_kept_as_two_versions(crawled: dict[str, Any]) -> None:
-    for change in crawled["manifest1"]["changes"]["1"]["edited"]:
+    edited = crawled["manifest1"]["changes"]["1"]["edited"]
+    assert edited, "generation 1 edits no report: nothing would be checked"
+    for change in edited:
         planted = next(r for r in crawled["manifest1"]["reports"] if r["id"] == change["id"])
         urls = [planted["article_url"], *planted["attachment_urls"]]
         marks = ",".join("?" * len(urls))
@@ -81,7 +83,9 @@ def test_edited_report_kept_as_two_versions(crawled: dict[str, Any]) -> None:
 
 
 def test_removed_report_marked_with_date(crawled: dict[str, Any]) -> None:
-    for change in crawled["manifest1"]["changes"]["1"]["removed"]:
+    removed_changes = crawled["manifest1"]["changes"]["1"]["removed"]
+    assert removed_changes, "generation 1 removes no report: nothing would be checked"
+    for change in removed_changes:
         planted = next(r for r in crawled["gen0"]["manifest"]["reports"] if r["id"] == change["id"])
         urls = [planted["article_url"], *planted["attachment_urls"]]
         marks = ",".join("?" * len(urls))
