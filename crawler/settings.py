@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from parsers.limits import MAX_FILE_BYTES
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -18,7 +20,7 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024  # reports are a few MB; a bigger body is not a report (parsers.limits)
+DOWNLOAD_MAXSIZE = MAX_FILE_BYTES  # reports are a few MB; a bigger body is not a report (parsers/limits.py)
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = False  # replaced by crawler.middlewares.BackoffRetryMiddleware

@@ -44,9 +44,9 @@ _deadline: ContextVar[float | None] = ContextVar("nianbao_parse_deadline", defau
 
 
 @contextmanager
-def deadline(seconds: float = MAX_SECONDS) -> Iterator[None]:
-    """Give the parse running inside this block `seconds` of wall-clock time (see check_time)."""
-    token = _deadline.set(time.monotonic() + seconds)
+def deadline(seconds: float | None = None) -> Iterator[None]:
+    """Give the parse running inside this block `seconds` (default MAX_SECONDS) of wall-clock time (check_time)."""
+    token = _deadline.set(time.monotonic() + (MAX_SECONDS if seconds is None else seconds))
     try:
         yield
     finally:

@@ -10,11 +10,12 @@ import re
 import time
 import zipfile
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 import synth
-from parsers import parse
+from parsers import limits, parse
 from parsers.extract.html import extract_html
 from parsers.limits import MAX_DOCX_XML_BYTES, MAX_PDF_PAGES
 from synth.grid import cell_text, placed
@@ -161,3 +162,17 @@ def test_transposed_table_3_stores_no_guessed_value() -> None:
                      for row, cols in parsed["requests"].items() for col, value in cols.items()
                      if value is not None and value != truth.get(row, {}).get(col)]
     assert invented == []
+
+
+def test_a_document_over_the_time_limit_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_SECONDS", 0.0)
+    record = parse(_tables_page(50), "slow.html")
+    assert record["status"] == "unparseable"
+    assert record["errors"][0].startswith("parsing took longer than the limit of 0 s per document")
+
+
+def test_a_table_whose_spans_expand_past_the_cell_limit_is_skipped() -> None:
+    rows = "<tr><td>a</td><td colspan=200>5</td></tr>" * 600  # 600 × 201 grid positions
+    doc = extract_html(f"<html><body><table>{rows}</table><p>正文</p></body></html>".encode())
+    assert doc.tables == []
+    assert "a table was skipped: its cells span over 100,000 grid positions" in doc.warnings
