@@ -149,3 +149,14 @@ def test_a_dump_carries_no_local_path(archive: Path, secret_dir: Path, tmp_path:
     with sqlite3.connect(out / "nianbao.db") as db:
         assert db.execute("SELECT jobdir FROM crawls").fetchall() == [(None,)]
         assert db.execute("SELECT count(*) FROM reports WHERE source_url = 'file:///…/hongze-2023.html'").fetchone()[0]
+
+
+def test_the_database_download_is_a_masked_copy(server: tuple[str, subprocess.Popen], secret_dir: Path,
+                                                tmp_path: Path) -> None:
+    with urllib.request.urlopen(server[0] + "/nianbao.db", timeout=120) as response:
+        data = response.read()
+    assert str(secret_dir).encode() not in data
+    (tmp_path / "d.db").write_bytes(data)
+    with sqlite3.connect(tmp_path / "d.db") as db:
+        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] > 30
+        assert db.execute("SELECT jobdir FROM crawls").fetchall() == [(None,)]
