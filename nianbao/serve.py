@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -53,41 +53,33 @@ def current_inspect(db_path: Path) -> Path | None:
     return path if data.get("size") == stamp["size"] and data.get("mtime_ns") == stamp["mtime_ns"] else None
 
 
+def _datasette() -> str:
+    return shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
+
+
 def write_inspect(db_path: Path) -> Path:
     """`datasette inspect` for one immutable database: row count per table, size and sha256 of the file.
 
     Datasette uses the counts for unfiltered table pages and the database index instead of running
     count(*) (a scan) per request; it would otherwise count every table at start-up and still count again
-    on every table page. Rewritten only when the file's size or mtime changed since the last write.
+    on every table page. Rewritten only when the file's size or mtime changed since the last write (the
+    stamp is added to what `datasette inspect` writes).
     """
     if current_inspect(db_path):
         return inspect_path(db_path)
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
-    try:
-        tables = {}
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            try:
-                count = conn.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
-            except sqlite3.DatabaseError:  # as Datasette: a table it cannot count has no count
-                count = None
-            tables[name] = {"count": count}
-    finally:
-        conn.close()
-    sha = hashlib.sha256()
-    with db_path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            sha.update(block)
-    data = {db_path.stem: {"hash": sha.hexdigest(), **_stamp(db_path), "file": str(db_path), "tables": tables}}
     path = inspect_path(db_path)
     tmp = path.with_suffix(".tmp")
+    subprocess.run([_datasette(), "inspect", str(db_path), "--inspect-file", str(tmp)], check=True,
+                   capture_output=True)
+    data = json.loads(tmp.read_text(encoding="utf-8"))
+    data[db_path.stem].update(_stamp(db_path))
     tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
 
 
 def datasette_args(db_path: Path, host: str, port: int, get_path: str | None = None) -> list[str]:
-    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
-    args = [exe, "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
+    args = [_datasette(), "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
             "--template-dir", str(CONFIG / "templates"), "--plugins-dir", str(CONFIG / "plugins"),
             "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
