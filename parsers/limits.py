@@ -61,6 +61,17 @@ def check_time() -> None:
                                           "stopped (reports parse in well under a second)")
 
 
+def table_refusal(n_tables: int, n_rows: int, n_cells: int) -> str | None:
+    """Why a table is not read (a warning for the document), or None when it is within the limits."""
+    if n_tables >= MAX_TABLES:
+        return f"tables after the first {MAX_TABLES:,} were not read: reports have far fewer"
+    if n_rows > MAX_TABLE_ROWS:
+        return f"a table of {n_rows:,} rows was skipped: report tables are far smaller"
+    if n_cells > MAX_TABLE_CELLS:
+        return f"a table was skipped: its cells span over {MAX_TABLE_CELLS:,} grid positions"
+    return None
+
+
 def too_large(size: int) -> ExtractError:
     return ExtractError("unparseable", f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}: "
                                        "reports are a few MB")

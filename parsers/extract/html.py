@@ -9,7 +9,7 @@ from lxml import etree
 from parsers.extract.encoding import decode_html
 from parsers.extract.grid import SpanCell, TableTooLarge, expand
 from parsers.extract.html_tree import parse_html_tree
-from parsers.limits import MAX_TABLE_ROWS, MAX_TABLES, check_time
+from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
 
 BLOCK_TAGS = {
@@ -75,19 +75,16 @@ def _data_tables(root: etree._Element) -> list[etree._Element]:
 
 
 def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
-    """The table's grid, or None (and why in `skipped`) when it is past a limit."""
-    if n_tables >= MAX_TABLES:
-        skipped.append(f"tables after the first {MAX_TABLES:,} were not read: reports have far fewer")
-        return None
-    n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)"))
-    if n_rows > MAX_TABLE_ROWS:
-        skipped.append(f"a table of {n_rows:,} rows was skipped: report tables are far smaller")
-        return None
-    try:
-        return expand(_rows_of(node))
-    except TableTooLarge as exc:
-        skipped.append(f"a table was skipped: {exc}")
-        return None
+    """The table's grid, or None (and why in `skipped`) when it is past a limit (parsers/limits.py)."""
+    n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")) if n_tables < MAX_TABLES else 0
+    why = table_refusal(n_tables, n_rows, 0)
+    if why is None:
+        try:
+            return expand(_rows_of(node))
+        except TableTooLarge as exc:
+            why = f"a table was skipped: {exc}"
+    skipped.append(why)
+    return None
 
 
 def _swap_tables_for_marks(root: etree._Element) -> tuple[list[Table], list[str]]:

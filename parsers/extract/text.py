@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from parsers.extract.encoding import decode_text
+from parsers.limits import check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
@@ -22,10 +23,20 @@ def _split_row(line: str) -> list[str] | None:
     return None
 
 
-def _flush_table(rows: list[list[str]], blocks: list[Paragraph | Table]) -> None:
-    if rows:
+def _flush_table(rows: list[list[str]], blocks: list[Paragraph | Table], skipped: list[str], n_tables: int) -> int:
+    """Close the table being read, unless it is past a limit of parsers/limits.py (then say why).
+    Returns the number of tables read so far."""
+    if not rows:
+        return n_tables
+    check_time()
+    why = table_refusal(n_tables, len(rows), len(rows) * max(len(r) for r in rows))
+    if why is None:
         blocks.append(Table.from_rows(list(rows)))
-        rows.clear()
+        n_tables += 1
+    elif why not in skipped:
+        skipped.append(why)
+    rows.clear()
+    return n_tables
 
 
 def extract_text(data: bytes, content_type: str | None = None, fmt: str = "txt") -> Document:
@@ -36,6 +47,8 @@ def extract_text(data: bytes, content_type: str | None = None, fmt: str = "txt")
     blocks: list[Paragraph | Table] = []
     rows: list[list[str]] = []
     para: list[str] = []
+    skipped: list[str] = []
+    n_tables = 0
     for raw in text.splitlines():
         line = raw.rstrip("\r\n")
         if _MD_RULE.match(line.strip()) and rows:
@@ -45,16 +58,16 @@ def extract_text(data: bytes, content_type: str | None = None, fmt: str = "txt")
             _flush_para(para, blocks)
             rows.append(cells)
             continue
-        _flush_table(rows, blocks)
+        n_tables = _flush_table(rows, blocks, skipped, n_tables)
         if line.strip():
             para.append(_MD_HEADING.sub("", line.strip()))
         else:
             _flush_para(para, blocks)
     _flush_para(para, blocks)
-    _flush_table(rows, blocks)
+    _flush_table(rows, blocks, skipped, n_tables)
     for i, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = i
-    return Document(blocks=blocks, format=fmt, meta={"encoding": encoding})
+    return Document(blocks=blocks, format=fmt, meta={"encoding": encoding}, warnings=skipped)
 
 
 def _flush_para(para: list[str], blocks: list[Paragraph | Table]) -> None:

@@ -176,3 +176,9 @@ def test_a_table_whose_spans_expand_past_the_cell_limit_is_skipped() -> None:
     doc = extract_html(f"<html><body><table>{rows}</table><p>正文</p></body></html>".encode())
     assert doc.tables == []
     assert "a table was skipped: its cells span over 100,000 grid positions" in doc.warnings
+
+
+def test_a_text_file_with_a_huge_table_is_read_without_it() -> None:
+    rows = "\n".join("\t".join(["行政许可", "5", *["0"] * 300]) for _ in range(400))  # 400 × 302 cells
+    record = parse(f"某县2023年政府信息公开工作年度报告\n\n{rows}\n".encode(), "wide.txt")
+    assert "a table was skipped: its cells span over 100,000 grid positions" in record["warnings"]
