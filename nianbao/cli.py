@@ -163,9 +163,12 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
               help="Distributed mode: the run name; a new name is a new crawl with an empty frontier.")
 @click.option("--worker", default=None, help="Distributed mode: this worker's name (default host-pid).")
 @click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+@click.option("--wait", is_flag=True, help="If another crawl holds this archive, wait for it (default: exit 75).")
+@click.option("--log-file", default=None, type=click.Path(dir_okay=False),
+              help="Append the log here (directory created), rotated at 10 MB keeping 5 old files.")
 def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
           jobdir: str | None, proxy: str | None, allow_hosts: str | None, redis_url: str | None, run: str,
-          worker: str | None, settings: tuple[str, ...]) -> None:
+          worker: str | None, settings: tuple[str, ...], wait: bool, log_file: str | None) -> None:
     """Crawl portals from the sources registry, archive every report found, and parse it.
 
     The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
@@ -173,17 +176,21 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
     of workers share one frontier (scrapy-redis), per-host limits hold across them, and a worker may die or
     join at any time.
 
+    One crawl at a time per archive (exit 75 if another holds it, or --wait). Exit status: 0 success; 1 the
+    crawl did not finish or its log has tracebacks; 3 abnormal parse-error rate (over 20% status error);
+    4 the --run named a distributed run that already finished. `{date}` in --run becomes today's date (UTC).
+
     Example: nianbao crawl --archive var/archive --division 3208 --jobdir var/jobs/jiangsu
     Example: nianbao crawl --archive /shared/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
-    from nianbao.crawl import run_crawl
+    from nianbao.crawl import crawl_once
 
     if worker:
         os.environ["NIANBAO_WORKER"] = worker
     extra = dict(item.split("=", 1) for item in settings)
-    stats = run_crawl(archive_dir, spider, sources_path=sources_path, ids=ids, division=division, jobdir=jobdir,
-                      proxy=proxy, allow_hosts=allow_hosts, extra=extra, redis_url=redis_url, run=run)
-    click.echo(f"crawl finished: {stats}")
+    sys.exit(crawl_once(archive_dir, wait=wait, say=click.echo, spider=spider, sources_path=sources_path, ids=ids,
+                        division=division, jobdir=jobdir, proxy=proxy, allow_hosts=allow_hosts, extra=extra,
+                        redis_url=redis_url, run=run, log_file=log_file))
 
 
 @cli.group()
@@ -286,14 +293,31 @@ def sources_verify(archive_dir: str, sources_path: str | None) -> None:
               help="A crontab block or systemd service + timer units.")
 @click.option("--install", is_flag=True, help="Install it (crontab of this user, or ~/.config/systemd/user).")
 @ARCHIVE_OPTION
-def schedule(fmt: str, install: bool, archive_dir: str) -> None:
+@click.option("--workdir", default=None, type=click.Path(file_okay=False),
+              help="Where the crawls run (var/jobs, var/log; a relative --archive): default this checkout.")
+@click.option("--sources", "sources_path", default=None, help="Passed to `nianbao crawl --sources`.")
+@click.option("--proxy", default=None, help="Passed to `nianbao crawl --proxy`.")
+@click.option("-s", "settings", multiple=True, help="Passed to `nianbao crawl -s` (repeatable).")
+@click.option("--redis", "redis_url", default=None, help="Distributed mode: the lines every worker host runs.")
+@click.option("--run", default="scheduled-{date}", show_default=True,
+              help="Distributed mode: run name; {date} becomes the day, so each slot is a new run.")
+def schedule(fmt: str, install: bool, archive_dir: str, workdir: str | None, sources_path: str | None,
+             proxy: str | None, settings: tuple[str, ...], redis_url: str | None, run: str) -> None:
     """Print (or install) recurring crawls: weekly, and daily around the 31 Jan / 31 Mar deadlines.
 
-    Example: nianbao schedule --format systemd
-    """
-    from nianbao.scheduling import install_or_print
+    Each slot is a new crawl that re-checks everything archived (conditional requests); a crawl that was killed
+    or stopped is resumed by the next slot. Logs go to var/log/crawl.log (rotated).
 
-    click.echo(install_or_print(fmt, install, archive_dir))
+    Example: nianbao schedule --format systemd
+    Example: nianbao schedule --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379
+    """
+    from nianbao.scheduling import ROOT, NoCrontab, Plan, install_or_print
+
+    plan = Plan(archive_dir, workdir or str(ROOT), sources_path, proxy, settings, redis_url, run)
+    try:
+        click.echo(install_or_print(fmt, install, plan))
+    except NoCrontab as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command("archive-writer")
@@ -309,9 +333,14 @@ def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool)
 
     Example: nianbao archive-writer --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
+    from nianbao.runlock import ArchiveBusy
     from nianbao.writer import run_writer
 
-    run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    try:
+        run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    except ArchiveBusy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(75)
 
 
 @cli.command()
