@@ -320,6 +320,67 @@ def schedule(fmt: str, install: bool, archive_dir: str, workdir: str | None, sou
         raise click.ClickException(str(exc)) from None
 
 
+@cli.group()
+def farm() -> None:
+    """The synthetic portal farm (docs/farm.md): local portals on 127.0.0.1 to try crawls and schedules on.
+
+    Example: nianbao farm serve --port 8899 --sources-out var/farm-sources.csv
+    """
+
+
+@farm.command("serve")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same portals.")
+@click.option("--port", default=8899, show_default=True, type=int, help="Proxy port (0 picks a free one).")
+@click.option("--sites", default=6, show_default=True, type=int, help="County portals.")
+@click.option("--reports-per-county", default=None, type=int, help="Fewer reports for quicker crawls.")
+@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay per response.")
+@click.option("--generation", default=0, show_default=True, type=int, help="Start at this generation.")
+@click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="Write the ground truth here.")
+@click.option("--sources-out", default=None, type=click.Path(dir_okay=False),
+              help="Write the farm as a sources CSV for `nianbao crawl --sources`.")
+def farm_serve(seed: int, port: int, sites: int, reports_per_county: int | None, latency_ms: int, generation: int,
+               manifest: str | None, sources_out: str | None) -> None:
+    """Serve the farm until Ctrl-C; the first line printed is its port. Crawl it with --proxy
+    http://127.0.0.1:PORT --sources FILE; switch generation: curl -d 1 http://127.0.0.1:PORT/__farm__/generation
+
+    Example: nianbao farm serve --port 8899 --sources-out var/farm-sources.csv
+    """
+    from synth.farm.__main__ import main
+
+    argv = ["--seed", str(seed), "--port", str(port), "--sites", str(sites), "--latency-ms", str(latency_ms),
+            "--generation", str(generation)]
+    argv += ["--reports-per-county", str(reports_per_county)] if reports_per_county else []
+    argv += ["--manifest", manifest] if manifest else []
+    argv += ["--sources-out", sources_out] if sources_out else []
+    sys.exit(main(argv))
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--farm", "farm_url", required=True, help="The running farm, http://127.0.0.1:PORT.")
+def audit(archive_dir: str, farm_url: str) -> None:
+    """Check an archive crawled from the farm against its ground truth: every reachable report found once,
+    edited ones kept as versions, removed ones marked removed_at. Exits 1 on any discrepancy.
+
+    Example: nianbao audit --archive var/farm-archive --farm http://127.0.0.1:8899
+    """
+    import sqlite3
+    from contextlib import closing
+
+    from synth.farm.audit import audit as check
+    from synth.farm.audit import report_rows
+    from synth.farm.remote import manifests
+
+    current, earlier = manifests(farm_url)
+    with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db")) as db:
+        result = check(current, report_rows(db), earlier)
+    click.echo(f"generation {current['generation']}: {result.summary()}")
+    for name in ("missing", "duplicated", "wrong", "extra", "unreachable_archived", "not_marked_removed"):
+        for entry in getattr(result, name)[:20]:
+            click.echo(f"  {name}: {entry}")
+    sys.exit(0 if result.ok else 1)
+
+
 @cli.command("archive-writer")
 @ARCHIVE_OPTION
 @click.option("--redis", "redis_url", required=True, envvar="NIANBAO_REDIS_URL", help="The run's Redis.")
