@@ -371,8 +371,14 @@ def audit(archive_dir: str, farm_url: str) -> None:
     from synth.farm.audit import report_rows
     from synth.farm.remote import manifests
 
-    current, earlier = manifests(farm_url)
-    with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db")) as db:
+    db_path = Path(archive_dir) / "nianbao.db"
+    if not db_path.is_file():
+        raise click.ClickException(f"no archive at {archive_dir} (no nianbao.db)")
+    try:
+        current, earlier = manifests(farm_url)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the farm's manifest at {farm_url}: {exc}") from None
+    with closing(sqlite3.connect(db_path)) as db:
         result = check(current, report_rows(db), earlier)
     click.echo(f"generation {current['generation']}: {result.summary()}")
     for name in ("missing", "duplicated", "wrong", "extra", "unreachable_archived", "not_marked_removed"):

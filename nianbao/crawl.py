@@ -91,6 +91,7 @@ def crawl_once(archive_dir: str, *, wait: bool = False, say: Callable[[str], Non
         say(str(exc))
         return ARCHIVE_BUSY
     outcome = judge(stats)
-    logging.getLogger("nianbao").log(logging.INFO if outcome.exit_code == 0 else logging.ERROR, outcome.text)
+    if options.get("log_file"):  # the summary in the rotated log too (stdout goes to cron.log or the journal)
+        logging.getLogger("nianbao").log(logging.INFO if outcome.exit_code == 0 else logging.ERROR, outcome.text)
     say(outcome.text)
     return outcome.exit_code

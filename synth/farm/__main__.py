@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from synth.farm.server import Farm
@@ -34,12 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.manifest:
         with open(args.manifest, "w", encoding="utf-8") as f:
             json.dump(farm.manifest(), f, ensure_ascii=False, indent=1)
-    if args.sources_out:
+    farm.start()
+    if args.sources_out:  # written once the farm listens: its presence means the farm is up
         from crawler.sources import write_sources
         from synth.farm.sources import farm_sources
 
+        os.makedirs(os.path.dirname(os.path.abspath(args.sources_out)), exist_ok=True)
         write_sources(farm_sources(farm.manifest()), args.sources_out)
-    farm.start()
     print(farm.port, flush=True)
     print(f"portal farm: {len(spec.sites)} hosts, seed {args.seed}, generation {farm.generation}; "
           f"use {farm.proxy_url} as the HTTP proxy; control: {farm.proxy_url}/__farm__/manifest", file=sys.stderr)

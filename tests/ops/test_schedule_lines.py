@@ -8,13 +8,13 @@ import datetime as dt
 import shlex
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from nianbao.cli import cli
 from nianbao.runs import expand_run_name
 
 
-def _schedule(*args: str, env: dict[str, str] | None = None):  # noqa: ANN202
+def _schedule(*args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, ["schedule", *args], env=env)
 
 
