@@ -324,7 +324,7 @@ def schedule(fmt: str, install: bool, archive_dir: str, workdir: str | None, sou
 def farm() -> None:
     """The synthetic portal farm (docs/farm.md): local portals on 127.0.0.1 to try crawls and schedules on.
 
-    Example: nianbao farm serve --port 8899 --sources-out var/farm-sources.csv
+    Example: nianbao farm serve --port 8899 --sources-out var/farm/sources.csv
     """
 
 
@@ -343,7 +343,7 @@ def farm_serve(seed: int, port: int, sites: int, reports_per_county: int | None,
     """Serve the farm until Ctrl-C; the first line printed is its port. Crawl it with --proxy
     http://127.0.0.1:PORT --sources FILE; switch generation: curl -d 1 http://127.0.0.1:PORT/__farm__/generation
 
-    Example: nianbao farm serve --port 8899 --sources-out var/farm-sources.csv
+    Example: nianbao farm serve --port 8899 --sources-out var/farm/sources.csv
     """
     from synth.farm.__main__ import main
 
