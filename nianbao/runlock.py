@@ -1,9 +1,10 @@
 """One crawl at a time per archive: a file lock (flock) on `<archive>/crawl.lock`.
 
 The weekly and the daily scheduled crawls fire together on some Mondays; two crawls writing one archive and one
-JOBDIR at once lose reports. A crawl takes the lock exclusively; the workers of one distributed run (direct
-mode) share it, so they run together but never beside a scheduled single-machine crawl; `nianbao
-archive-writer` takes it exclusively. The kernel drops the lock when the process dies, even with SIGKILL.
+JOBDIR at once lose reports. A crawl takes the lock exclusively; distributed workers in direct mode share it
+(the workers of a run write together; which run they belong to is Redis's business), so they never run beside a
+scheduled single-machine crawl; `nianbao archive-writer` takes it exclusively. The kernel drops the lock when the
+process dies, even with SIGKILL.
 """
 
 from __future__ import annotations
