@@ -8,6 +8,7 @@ so in their summary.
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -75,3 +76,32 @@ def test_abnormal_parse_error_rate_is_not_success(farm: ServedFarm, tmp_path: Pa
     assert done.returncode == 3, done.stdout + done.stderr
     assert "ABNORMAL PARSE-ERROR RATE" in done.stdout
     assert "ABNORMAL PARSE-ERROR RATE" in done.stderr  # logged loudly as well as summarized
+
+
+def _fetched(archive: Path) -> int:
+    try:
+        with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+            return db.execute("SELECT count(*) FROM fetches WHERE outcome = 'ok'").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_stopped_crawl_is_not_finished_and_is_resumed(farm: ServedFarm, tmp_path: Path) -> None:
+    archive, jobdir = tmp_path / "archive", tmp_path / "job"
+    stopped = start_crawl(archive, farm, "--jobdir", str(jobdir))
+    deadline = time.monotonic() + 120
+    while _fetched(archive) < 5:
+        assert stopped.poll() is None, "the crawl ended before it could be stopped"
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    stopped.send_signal(signal.SIGTERM)  # graceful: Scrapy keeps its queue in the JOBDIR
+    out, _ = stopped.communicate(timeout=300)
+    assert stopped.returncode == 1, out
+    assert "did not finish (shutdown)" in out
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+        assert db.execute("SELECT id, finished_at FROM crawls").fetchall() == [(1, None)]
+    resumed = nianbao(*crawl_args(archive, farm, "--jobdir", str(jobdir)))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "crawl #1 finished" in resumed.stdout  # the same crawl, resumed
+    audited = nianbao("audit", "--archive", str(archive), "--farm", farm.url)
+    assert audited.returncode == 0, audited.stdout
