@@ -48,7 +48,7 @@ def run_keys(run: str) -> dict[str, str]:
             "workers": f"{prefix}:workers", "inflight": f"{prefix}:inflight:", "alive": f"{prefix}:alive:",
             "hosts": f"{prefix}:host:", "crawl": f"{prefix}:crawl_id", "seeds_done": f"{prefix}:seeds_done",
             "items": f"{prefix}:items", "validators": f"{prefix}:validators", "recheck": f"{prefix}:recheck",
-            "leases": f"{prefix}:leases:"}
+            "leases": f"{prefix}:leases:", "finished": f"{prefix}:finished"}
 
 
 def distributed_settings(run: str) -> dict[str, Any]:
@@ -337,6 +337,10 @@ class WorkerExtension:
         scheduler.server.delete(scheduler.keys["alive"] + scheduler.worker)
         if reason == "finished" and not scheduler.server.hlen(scheduler.keys["inflight"] + scheduler.worker):
             scheduler.server.srem(scheduler.keys["workers"], scheduler.worker)
+            scheduler.release_leases(scheduler.worker)  # nothing in flight: its lease record goes too
+            if not scheduler.run_busy():  # the run is over: `nianbao crawl` refuses to start it again
+                scheduler.server.set(scheduler.keys["finished"], time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                     nx=True)
 
 
 class HostLeaseMiddleware:

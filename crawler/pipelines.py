@@ -8,7 +8,7 @@ import pickle
 from dataclasses import asdict
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 
 from archive.db import write_transaction
 from archive.save import now, save_document, save_fetch, save_report, twin_report
@@ -76,7 +76,9 @@ def pending_attachments(archive: Archive, crawl_id: int) -> list[tuple[str, str,
 
 
 def open_crawl(archive: Archive, crawl_id: int | None, spider: str, jobdir: str | None) -> int:
-    if crawl_id and archive.db["crawls"].count_where("id = ?", [crawl_id]):
+    """Resume crawl `crawl_id` if it exists and did not finish; otherwise start a new crawl. A finished crawl is
+    finished: the next scheduled run in the same JOBDIR is a new crawl that re-checks everything archived."""
+    if crawl_id and archive.db["crawls"].count_where("id = ? AND finished_at IS NULL", [crawl_id]):
         return crawl_id
     return archive.db["crawls"].insert({"started_at": now(), "spider": spider, "jobdir": jobdir}).last_pk
 
@@ -124,7 +126,9 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
-        return cls(crawler.settings.get("NIANBAO_ARCHIVE"), crawler)
+        pipeline = cls(crawler.settings.get("NIANBAO_ARCHIVE"), crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def _spider(self, spider: Spider | None) -> Spider | None:
         return spider or (self.crawler.spider if self.crawler is not None else None)
@@ -135,8 +139,12 @@ class ArchivePipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         if not self.archive:
             return
-        spider = self._spider(spider)
-        self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
+        self.write_robots(getattr(self._spider(spider), "robots_seen", {}), None)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Only a crawl that ran to its end is finished; one stopped early (Ctrl-C, SIGTERM) is resumed later."""
+        if self.archive and reason == "finished":
+            self.write_robots({}, getattr(spider, "crawl_id", None))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
         self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
@@ -160,8 +168,9 @@ class ArchivePipeline:
             for host, robots in robots_seen.items():
                 db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": when,
                                     "robots_disallows": disallows(robots["text"]), "last_crawled_at": when}, pk="host")
-            if finished_crawl:
-                db["crawls"].update(finished_crawl, {"finished_at": when})
+            if finished_crawl:  # never rewrites the end of a crawl that had finished
+                db.execute("UPDATE crawls SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                           [when, finished_crawl])
 
     @staticmethod
     def _fetch_row(item: FetchedDocument, crawl_id: int | None, worker: str | None, sha: str | None,

@@ -6,6 +6,7 @@ cluster in the weeks before and after those dates; a daily crawl then catches th
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 MARK_BEGIN = "# >>> nianbao schedule >>>"
@@ -28,11 +29,22 @@ SLOTS = (
 )
 
 
+LOG_DIR = "var/log"
+LINGER = ("a user timer runs only while you are logged in unless lingering is on: "
+          "loginctl enable-linger \"$USER\"")
+
+
+def cron_line(slot: Slot, workdir: str, command: str) -> str:
+    """One crontab line: every argument shell-quoted, and `%` (a newline to cron) escaped."""
+    line = f"cd {shlex.quote(workdir)} && mkdir -p {LOG_DIR} && {command} >> {LOG_DIR}/cron.log 2>&1"
+    return f"{slot.cron} {line.replace('%', chr(92) + '%')}"
+
+
 def cron_block(workdir: str, command: str) -> str:
     lines = [MARK_BEGIN]
     for slot in SLOTS:
         lines.append(f"# {slot.why}")
-        lines.append(f"{slot.cron} cd {workdir} && mkdir -p var/log && {command} >> var/log/crawl.log 2>&1")
+        lines.append(cron_line(slot, workdir, command))
     lines.append(MARK_END)
     return "\n".join(lines) + "\n"
 
@@ -51,14 +63,20 @@ def merge_crontab(existing: str, block: str) -> str:
     return (body + "\n" if body else "") + block
 
 
+def _unit_escape(text: str) -> str:
+    return text.replace("%", "%%")  # systemd specifiers start with %
+
+
 def systemd_units(workdir: str, command: str) -> dict[str, str]:
+    """A oneshot service (log directory made first; the command quoted as systemd reads it) and its timer."""
     service = f"""[Unit]
 Description=nianbao crawl of county portals for annual reports
 
 [Service]
 Type=oneshot
-WorkingDirectory={workdir}
-ExecStart=/bin/sh -c '{command} >> var/log/crawl.log 2>&1'
+WorkingDirectory={_unit_escape(workdir)}
+ExecStartPre=/bin/mkdir -p {LOG_DIR}
+ExecStart={_unit_escape(command)}
 Nice=10
 """
     calendars = "\n".join(f"OnCalendar={slot.calendar}" for slot in SLOTS)

@@ -73,3 +73,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
+
+# Tracebacks and an abnormal parse-error rate go into the crawl's stats (crawler/health.py); `nianbao crawl`
+# turns them into a non-zero exit status.
+EXTENSIONS = {"crawler.health.HealthExtension": 100}
+# `nianbao crawl --log-file`: rotated at this size, keeping this many old files (FILE.1 … FILE.N)
+NIANBAO_LOG_MAX_BYTES = 10 * 1024 * 1024
+NIANBAO_LOG_BACKUPS = 5

@@ -159,9 +159,12 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
               help="Distributed mode: the run name; a new name is a new crawl with an empty frontier.")
 @click.option("--worker", default=None, help="Distributed mode: this worker's name (default host-pid).")
 @click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+@click.option("--wait", is_flag=True, help="If another crawl holds this archive, wait for it (default: exit 75).")
+@click.option("--log-file", default=None, type=click.Path(dir_okay=False),
+              help="Append the log here (directory created), rotated at 10 MB keeping 5 old files.")
 def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
           jobdir: str | None, proxy: str | None, allow_hosts: str | None, redis_url: str | None, run: str,
-          worker: str | None, settings: tuple[str, ...]) -> None:
+          worker: str | None, settings: tuple[str, ...], wait: bool, log_file: str | None) -> None:
     """Crawl portals from the sources registry, archive every report found, and parse it.
 
     The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
@@ -169,17 +172,21 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
     of workers share one frontier (scrapy-redis), per-host limits hold across them, and a worker may die or
     join at any time.
 
+    One crawl at a time per archive (exit 75 if another holds it, or --wait). Exit status: 0 success; 1 the
+    crawl did not finish or its log has tracebacks; 3 abnormal parse-error rate (over 20% status error);
+    4 the --run named a distributed run that already finished. `{date}` in --run becomes today's date (UTC).
+
     Example: nianbao crawl --archive var/archive --division 3208 --jobdir var/jobs/jiangsu
     Example: nianbao crawl --archive /shared/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
-    from nianbao.crawl import run_crawl
+    from nianbao.crawl import crawl_once
 
     if worker:
         os.environ["NIANBAO_WORKER"] = worker
     extra = dict(item.split("=", 1) for item in settings)
-    stats = run_crawl(archive_dir, spider, sources_path=sources_path, ids=ids, division=division, jobdir=jobdir,
-                      proxy=proxy, allow_hosts=allow_hosts, extra=extra, redis_url=redis_url, run=run)
-    click.echo(f"crawl finished: {stats}")
+    sys.exit(crawl_once(archive_dir, wait=wait, say=click.echo, spider=spider, sources_path=sources_path, ids=ids,
+                        division=division, jobdir=jobdir, proxy=proxy, allow_hosts=allow_hosts, extra=extra,
+                        redis_url=redis_url, run=run, log_file=log_file))
 
 
 @cli.group()
@@ -282,14 +289,98 @@ def sources_verify(archive_dir: str, sources_path: str | None) -> None:
               help="A crontab block or systemd service + timer units.")
 @click.option("--install", is_flag=True, help="Install it (crontab of this user, or ~/.config/systemd/user).")
 @ARCHIVE_OPTION
-def schedule(fmt: str, install: bool, archive_dir: str) -> None:
+@click.option("--workdir", default=None, type=click.Path(file_okay=False),
+              help="Where the crawls run (var/jobs, var/log; a relative --archive): default this checkout.")
+@click.option("--sources", "sources_path", default=None, help="Passed to `nianbao crawl --sources`.")
+@click.option("--proxy", default=None, help="Passed to `nianbao crawl --proxy`.")
+@click.option("-s", "settings", multiple=True, help="Passed to `nianbao crawl -s` (repeatable).")
+@click.option("--redis", "redis_url", default=None, help="Distributed mode: the lines every worker host runs.")
+@click.option("--run", default="scheduled-{date}", show_default=True,
+              help="Distributed mode: run name; {date} becomes the day, so each slot is a new run.")
+def schedule(fmt: str, install: bool, archive_dir: str, workdir: str | None, sources_path: str | None,
+             proxy: str | None, settings: tuple[str, ...], redis_url: str | None, run: str) -> None:
     """Print (or install) recurring crawls: weekly, and daily around the 31 Jan / 31 Mar deadlines.
 
-    Example: nianbao schedule --format systemd
-    """
-    from nianbao.scheduling import install_or_print
+    Each slot is a new crawl that re-checks everything archived (conditional requests); a crawl that was killed
+    or stopped is resumed by the next slot. Logs go to var/log/crawl.log (rotated).
 
-    click.echo(install_or_print(fmt, install, archive_dir))
+    Example: nianbao schedule --format systemd
+    Example: nianbao schedule --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379
+    """
+    from nianbao.scheduling import ROOT, NoCrontab, Plan, install_or_print
+
+    plan = Plan(archive_dir, workdir or str(ROOT), sources_path, proxy, settings, redis_url, run)
+    try:
+        click.echo(install_or_print(fmt, install, plan))
+    except NoCrontab as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.group()
+def farm() -> None:
+    """The synthetic portal farm (docs/farm.md): local portals on 127.0.0.1 to try crawls and schedules on.
+
+    Example: nianbao farm serve --port 8899 --sources-out var/farm/sources.csv
+    """
+
+
+@farm.command("serve")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same portals.")
+@click.option("--port", default=8899, show_default=True, type=int, help="Proxy port (0 picks a free one).")
+@click.option("--sites", default=6, show_default=True, type=int, help="County portals.")
+@click.option("--reports-per-county", default=None, type=int, help="Fewer reports for quicker crawls.")
+@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay per response.")
+@click.option("--generation", default=0, show_default=True, type=int, help="Start at this generation.")
+@click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="Write the ground truth here.")
+@click.option("--sources-out", default=None, type=click.Path(dir_okay=False),
+              help="Write the farm as a sources CSV for `nianbao crawl --sources`.")
+def farm_serve(seed: int, port: int, sites: int, reports_per_county: int | None, latency_ms: int, generation: int,
+               manifest: str | None, sources_out: str | None) -> None:
+    """Serve the farm until Ctrl-C; the first line printed is its port. Crawl it with --proxy
+    http://127.0.0.1:PORT --sources FILE; switch generation: curl -d 1 http://127.0.0.1:PORT/__farm__/generation
+
+    Example: nianbao farm serve --port 8899 --sources-out var/farm/sources.csv
+    """
+    from synth.farm.__main__ import main
+
+    argv = ["--seed", str(seed), "--port", str(port), "--sites", str(sites), "--latency-ms", str(latency_ms),
+            "--generation", str(generation)]
+    argv += ["--reports-per-county", str(reports_per_county)] if reports_per_county else []
+    argv += ["--manifest", manifest] if manifest else []
+    argv += ["--sources-out", sources_out] if sources_out else []
+    sys.exit(main(argv))
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--farm", "farm_url", required=True, help="The running farm, http://127.0.0.1:PORT.")
+def audit(archive_dir: str, farm_url: str) -> None:
+    """Check an archive crawled from the farm against its ground truth: every reachable report found once,
+    edited ones kept as versions, removed ones marked removed_at. Exits 1 on any discrepancy.
+
+    Example: nianbao audit --archive var/farm-archive --farm http://127.0.0.1:8899
+    """
+    import sqlite3
+    from contextlib import closing
+
+    from synth.farm.audit import audit as check
+    from synth.farm.audit import report_rows
+    from synth.farm.remote import manifests
+
+    db_path = Path(archive_dir) / "nianbao.db"
+    if not db_path.is_file():
+        raise click.ClickException(f"no archive at {archive_dir} (no nianbao.db)")
+    try:
+        current, earlier = manifests(farm_url)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the farm's manifest at {farm_url}: {exc}") from None
+    with closing(sqlite3.connect(db_path)) as db:
+        result = check(current, report_rows(db), earlier)
+    click.echo(f"generation {current['generation']}: {result.summary()}")
+    for name in ("missing", "duplicated", "wrong", "extra", "unreachable_archived", "not_marked_removed"):
+        for entry in getattr(result, name)[:20]:
+            click.echo(f"  {name}: {entry}")
+    sys.exit(0 if result.ok else 1)
 
 
 @cli.command("archive-writer")
@@ -305,9 +396,14 @@ def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool)
 
     Example: nianbao archive-writer --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
+    from nianbao.runlock import ArchiveBusy
     from nianbao.writer import run_writer
 
-    run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    try:
+        run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    except ArchiveBusy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(75)
 
 
 @cli.command()

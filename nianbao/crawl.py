@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Callable
+from contextlib import nullcontext
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import Any
 
 
@@ -25,20 +30,68 @@ def crawl_settings(archive_dir: str, jobdir: str | None, allow_hosts: str | None
     return settings
 
 
+def rotating_log(path: str, settings: Any) -> logging.Handler:
+    """The crawl's log appended to `path`, rotated by size (NIANBAO_LOG_MAX_BYTES, NIANBAO_LOG_BACKUPS), so a
+    scheduled crawl's log never fills the disk. The directory is created."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=settings.getint("NIANBAO_LOG_MAX_BYTES"),
+                                  backupCount=settings.getint("NIANBAO_LOG_BACKUPS"), encoding="utf-8")
+    handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")))
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    return handler
+
+
 def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | None = None, ids: str | None = None,
               division: str | None = None, jobdir: str | None = None, proxy: str | None = None,
               allow_hosts: str | None = None, extra: dict[str, str] | None = None, redis_url: str | None = None,
-              run: str = "default") -> dict[str, Any]:
+              run: str = "default", log_file: str | None = None) -> dict[str, Any]:
     if proxy:  # Scrapy's HttpProxyMiddleware reads the environment when the crawler starts
         os.environ["http_proxy"] = proxy
         os.environ["https_proxy"] = proxy
         os.environ.pop("no_proxy", None)
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(crawl_settings(archive_dir, jobdir, allow_hosts, extra or {}, redis_url, run))
+    settings = crawl_settings(archive_dir, jobdir, allow_hosts, extra or {}, redis_url, run)
+    handler = rotating_log(log_file, settings) if log_file else None
+    if handler is not None:
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if handler is not None:
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(logging.DEBUG)  # the handler filters by LOG_LEVEL
     crawler = process.create_crawler(spider)
     process.crawl(crawler, sources=sources_path, ids=ids, division=division)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason")
-    return {k: stats.get(k) for k in keys}
+    keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason",
+            "nianbao/tracebacks", "nianbao/first_errors", "nianbao/parsed", "nianbao/parse_errors")
+    return {**{k: stats.get(k) for k in keys}, "crawl_id": getattr(crawler.spider, "crawl_id", None)}
+
+
+def crawl_once(archive_dir: str, *, wait: bool = False, say: Callable[[str], None] = print,
+               **options: Any) -> int:
+    """What `nianbao crawl` does: refuse a finished distributed run, take the archive's lock, crawl, then say
+    whether the crawl is a success (nianbao/outcome.py); returns the exit status."""
+    from nianbao.outcome import ARCHIVE_BUSY, RUN_FINISHED, judge
+    from nianbao.runlock import ArchiveBusy, archive_lock
+    from nianbao.runs import expand_run_name, finished_run
+
+    redis_url = options.get("redis_url")
+    options["run"] = run = expand_run_name(options.get("run") or "default")
+    if redis_url and (when := finished_run(redis_url, run)):
+        say(f"run {run!r} finished at {when}: nothing to do (a finished run is never re-run or re-recorded); "
+            "start a new crawl with a new --run name")
+        return RUN_FINISHED
+    queue_mode = (options.get("extra") or {}).get("NIANBAO_ARCHIVE_WRITER") == "queue"
+    lock = nullcontext() if queue_mode else archive_lock(archive_dir, wait=wait, shared=bool(redis_url), say=say)
+    try:
+        with lock:
+            stats = run_crawl(archive_dir, **options)
+    except ArchiveBusy as exc:
+        say(str(exc))
+        return ARCHIVE_BUSY
+    outcome = judge(stats)
+    if options.get("log_file"):  # the summary in the rotated log too (stdout goes to cron.log or the journal)
+        logging.getLogger("nianbao").log(logging.INFO if outcome.exit_code == 0 else logging.ERROR, outcome.text)
+    say(outcome.text)
+    return outcome.exit_code

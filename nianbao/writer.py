@@ -14,11 +14,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from archive.save import now
 from crawler.distributed import members, run_keys
 from crawler.items import FetchedDocument
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
 from crawler.urls import host_of
 from nianbao.pipeline import Archive
+from nianbao.runlock import archive_lock
+from nianbao.runs import expand_run_name
 
 
 def publish(server: Any, keys: dict[str, str], archive: Archive) -> int:
@@ -48,6 +51,12 @@ def run_finished(server: Any, keys: dict[str, str]) -> bool:
 
 def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
                say: Callable[[str], None] = print) -> int:
+    """Write the run's documents while holding the archive's crawl lock (no other crawl writes it meanwhile)."""
+    with archive_lock(archive_dir, say=say):
+        return _write_run(archive_dir, redis_url, expand_run_name(run), until_done, say)
+
+
+def _write_run(archive_dir: str, redis_url: str, run: str, until_done: bool, say: Callable[[str], None]) -> int:
     import redis
 
     server = redis.Redis.from_url(redis_url)
@@ -74,5 +83,6 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
             say(f"  {written} documents written, {server.llen(keys['items'])} waiting")
             last = time.monotonic()
     pipeline.write_robots({}, crawl_id)  # marks the crawl finished
+    server.set(keys["finished"], now(), nx=True)  # the same run name is not started again
     say(f"run {run!r} finished: {written} documents written")
     return written

@@ -107,6 +107,10 @@ class ReportsSpider(scrapy.Spider):
             self.crawl_id, self.seeder = shared.join_crawl(lambda: open_crawl(archive, None, self.name, None))
         else:
             self.crawl_id = open_crawl(archive, previous, self.name, jobdir)
+            if previous is not None:
+                self.logger.info("resuming unfinished crawl #%d" if previous == self.crawl_id else
+                                 f"crawl #{previous} had finished: new crawl #%d re-checks what it archived",
+                                 self.crawl_id)
         if marker:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(self.crawl_id))
