@@ -101,14 +101,18 @@ def random_published(rng: random.Random, year: int) -> str | None:
     return (dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(5, 85))).isoformat()
 
 
-def random_sections(rng: random.Random, agency: str, year: int, requests: dict) -> list[dict[str, Any]]:
-    """The six sections with their exact headings and prose."""
+def random_sections(rng: random.Random, agency: str, year: int, requests: dict
+                    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The six sections with their exact headings and prose, and the figures the prose states."""
     received = requests["new_requests"]["total"] or 0
     processed = requests["total_processed"]["total"] or 0
-    texts = {1: prose.overview(rng, agency, year, received, processed), 5: prose.problems(rng, year),
-             6: prose.other_matters(rng, year)}
-    return [{"no": s["no"], "heading": s["label_zh"], "text": texts.get(s["no"]) or prose.table_intro(rng)}
-            for s in section_headings()]
+    overview = prose.overview(rng, agency, year, received, processed)
+    problems = prose.problems(rng, year)
+    other, fee = prose.other_matters_fee(rng, year)
+    texts = {1: overview, 5: problems, 6: other}
+    sections = [{"no": s["no"], "heading": s["label_zh"], "text": texts.get(s["no"]) or prose.table_intro(rng)}
+                for s in section_headings()]
+    return sections, {"requests_received": received, "fees": fee}
 
 
 def random_record(rng: random.Random, template: str, *, agency: str | None = None, year: int | None = None,
@@ -121,16 +125,19 @@ def random_record(rng: random.Random, template: str, *, agency: str | None = Non
     agency = agency or random_agency(rng)
     year = year or rng.randint(*TEMPLATE_YEARS[template])
     requests = random_requests(rng, variants["requests"])
+    published = random_published(rng, year)
+    sections, stated = random_sections(rng, agency, year, requests)
     record: dict[str, Any] = {
         "title": f"{agency}{year}年政府信息公开工作年度报告",
         "agency": agency,
         "year": year,
-        "published": random_published(rng, year),
+        "published": published,
         "template": template,
-        "sections": random_sections(rng, agency, year, requests),
+        "sections": sections,
         "proactive": proactive_table(rng, variants["proactive"]),
         "requests": requests,
         "review_litigation": random_review(rng),
+        "text_values": stated,
     }
     if blanks:
         blank_out(rng, record)

@@ -40,6 +40,11 @@ def recompute(record) -> set[tuple[str, str]]:
     bad |= {("T3.rowsum", r) for r, v in req.items() if n(v["total"]) != sum(n(v[c]) for c in six)}
     bad |= {("T4.sum", g) for g, v in record["review_litigation"].items()
             if n(v["total"]) != sum(n(v[k]) for k in ("upheld", "corrected", "other", "pending"))}
+    stated = record["text_values"]["requests_received"]  # prose counts 新收, or 新收 + 结转
+    new, carried = req["new_requests"]["total"], req["carried_over"]["total"]
+    bases = [b for b in (new, None if new is None and carried is None else n(new) + n(carried)) if b is not None]
+    if bases and stated not in bases:
+        bad.add(("X.text", "requests_received"))
     return bad
 
 
