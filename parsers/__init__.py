@@ -28,8 +28,8 @@ def _shell(source: str, data: bytes, fmt: str) -> dict:
 def _failed(status: str, message: str) -> dict:
     return {
         "status": status, "errors": [message], "warnings": [], "title": None, "agency": None, "year": None,
-        "published": None, "template": "unknown", "sections": [], **EMPTY_TABLES, "text_values": [], "sources": {}, "checks": [],
-        "cells": [],
+        "published": None, "template": "unknown", "sections": [], **EMPTY_TABLES, "text_values": [],
+        "sources": {}, "checks": [], "cells": [],
     }
 
 
