@@ -18,9 +18,14 @@ from typing import Any
 
 import yaml
 
+from parsers.models import Document, Paragraph
+
 FILE = Path(__file__).parent / "templates" / "narrative.yaml"
 SENTENCE_MAX = 300
+WRAPPED_LINE_MIN = 20  # a PDF line this long without closing punctuation continues on the next line
 _SPACE = re.compile(r"\s+")
+_CLOSED = re.compile(r"[。！？；：!?;:]$")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,36 @@ def _found(pattern: Pattern, m: re.Match[str], sentence: str, rule: Rules) -> di
     unit = m.groupdict().get("u") or pattern.unit or rule.default_units.get(pattern.key, "件")
     return {"key": pattern.key, "value": value, "unit": unit, "raw": m.group(0), "sentence": sentence[:SENTENCE_MAX],
             "source_kind": "text"}
+
+
+def _unwrap(text: str) -> str:
+    """Join lines a PDF wrapped inside a sentence (so 共受理申请12 / 3件 reads 123件)."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if prev and len(prev) >= WRAPPED_LINE_MIN and not _CLOSED.search(prev) and not _NUMBERED.match(line):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def prose_text(doc: Document) -> str:
+    """The document's prose: paragraphs with wrapped lines joined and the text of table cells left out
+    (a PDF page's text also holds its tables' cells; those numbers belong to the tables)."""
+    cells: dict[int | None, str] = {}
+    for table in doc.tables:
+        for page in table.pages or [table.page]:
+            cells[page] = cells.get(page, "") + "\u0000".join(fold(c) for row in table.grid for c in row)
+    parts = []
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        in_cells = cells.get(block.page, "") if block.page is not None else ""
+        kept = [ln for ln in block.text.split("\n") if not (in_cells and fold(ln) and fold(ln) in in_cells)]
+        parts.append(_unwrap("\n".join(kept)))
+    return "\n".join(parts)
 
 
 def find_figures(text: str) -> list[dict[str, Any]]:

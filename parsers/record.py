@@ -6,7 +6,7 @@ from parsers.checks import run_checks
 from parsers.detect import detect_template
 from parsers.metadata import read_metadata
 from parsers.models import Document
-from parsers.narrative import text_checks, text_values
+from parsers.narrative import prose_text, text_checks, text_values
 from parsers.nonreport import not_a_report_reason
 from parsers.normalize import missing_rows, read_tables, values_of
 from parsers.readers import TableRead
@@ -95,7 +95,7 @@ def build_record(doc: Document) -> dict:
         warnings.extend(read.warnings)
         if (w := _blank_warning(read.section, tables[read.section])) is not None:
             warnings.append(w)
-    values, text_warnings = text_values(doc.text)
+    values, text_warnings = text_values(prose_text(doc))
     warnings.extend(text_warnings)
     checks = [c for read in reads.values() for c in run_checks(tables[read.section], variants()[read.variant])]
     checks += text_checks(values, tables, template)

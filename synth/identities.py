@@ -17,6 +17,7 @@ from synth.labels import (
     tables_yaml,
     template_variants,
 )
+from synth.statistics import statistics_checks
 
 LEAVES_T4 = ("upheld", "corrected", "other", "pending")
 
@@ -81,6 +82,8 @@ def text_checks(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def check_record(record: dict[str, Any]) -> list[dict[str, Any]]:
     """All identity checks of a record, in a fixed order."""
+    if record["template"] in ("stat2014", "legacy"):
+        return statistics_checks(record["statistics"]) if record.get("statistics") else []
     req_variant = template_variants(record["template"])["requests"]
     return (table3_checks(record["requests"], req_variant) + table4_checks(record["review_litigation"])
             + text_checks(record))

@@ -12,6 +12,7 @@ from typing import Any
 
 from synth import prose
 from synth.blanks import blank_out
+from synth.era_records import random_era_record
 from synth.identities import LEAVES_T4
 from synth.labels import (
     TEMPLATE_YEARS,
@@ -27,6 +28,7 @@ from synth.planting import plant_error
 from synth.proactive import proactive_table
 
 TEMPLATES = ("gov2021", "gov2019", "mixed")
+ERA_TEMPLATES = ("stat2014", "legacy")  # 2014–2018 statistics table; 2008–2013 prose only
 ORGANS = ("人民政府", "财政局", "教育局", "卫生健康局", "自然资源局", "市场监督管理局", "民政局",
           "住房和城乡建设局", "人力资源和社会保障局", "交通运输局")
 # How often each applicant kind applies at all, and how many applications it makes at most.
@@ -119,8 +121,11 @@ def random_record(rng: random.Random, template: str, *, agency: str | None = Non
                   blanks: bool = False, break_arithmetic: bool = False) -> dict[str, Any]:
     """A whole report record. blanks: some zero cells printed blank (None); break_arithmetic: one total
     made wrong, with every identity it breaks listed in record["_planted_errors"]."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
+    if template not in TEMPLATES + ERA_TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES + ERA_TEMPLATES}")
+    if template in ERA_TEMPLATES:
+        return random_era_record(rng, template, agency or random_agency(rng), year, random_published, blanks,
+                                 break_arithmetic)
     variants = template_variants(template)
     agency = agency or random_agency(rng)
     year = year or rng.randint(*TEMPLATE_YEARS[template])
