@@ -16,6 +16,9 @@ _REPORT_WORDS = ("年度报告", "年报", "工作报告")
 _PERIOD = re.compile(
     r"统计(?:期限|期间|周期|时限|时间|时段|区间|期)?(?:为|是|自|从)?(?P<y>(?:19|20)\d{2})年0?1月0?1日(?:起)?(?:至|到|-|—)"
 )
+# A title without a year (the year is then read from the statistics period): the whole line must be
+# <agency>…信息公开工作年度报告, the agency part free of punctuation.
+_TITLE_NO_YEAR = re.compile(r"^(?P<pre>[^，。,;；:：《》“”\d]{2,30}?)(?:政府|政务)?信息公开(?:工作)?年度报告$")
 TITLE_LINE_MAX = 80
 WRAPPED_PART_MAX = 40  # a title printed over two lines: each part is short
 _PUBLISHED = re.compile(
@@ -58,7 +61,9 @@ def _title_at(lines: list[str], i: int) -> str | None:
 
 
 def _is_title(text: str) -> bool:
-    return len(text) <= TITLE_LINE_MAX and any(w in text for w in _REPORT_WORDS) and bool(_TITLE.match(text))
+    if len(text) > TITLE_LINE_MAX or not any(w in text for w in _REPORT_WORDS):
+        return False
+    return bool(_TITLE.match(text) or _TITLE_NO_YEAR.match(text))
 
 
 def find_title(doc: Document) -> str | None:
@@ -81,7 +86,8 @@ def find_title(doc: Document) -> str | None:
 def split_title(title: str) -> tuple[str | None, int | None]:
     m = _TITLE.match(title)
     if not m:
-        return None, None
+        bare = _TITLE_NO_YEAR.match(title)
+        return (bare.group("pre").strip("《》“”\"") or None, None) if bare else (None, None)
     agency = (m.group("pre") or m.group("mid")).strip("《》“”\"")
     return agency or None, int(m.group("year"))
 

@@ -34,7 +34,7 @@ def _split(view: RowView, units: set[str], prefixes: tuple[str, ...]) -> tuple[s
     label = "".join(label_parts)
     for prefix in prefixes:
         if label.startswith(prefix) and len(label) > len(prefix) + 1:
-            label = label[len(prefix):]
+            label = label[len(prefix):].lstrip(":：")
             break
     return label, unit
 
@@ -48,10 +48,13 @@ def _header(view: RowView, variant: Variant, counts: LabelIndex) -> int | None:
 
 
 def _value_cell(view: RowView, layout: _Layout) -> RowCell | None:
-    """The count cell: under the 统计数 header, or the row's only value cell."""
-    if layout.count_col is not None and layout.count_col >= 0:
-        return next((v for v in view.values if v.col == layout.count_col), None)
-    return view.values[0] if len(view.values) == 1 else None
+    """The count cell: under the 统计数 header, else the row's only (non-empty) value cell (shifted rows)."""
+    if layout.count_col is not None and (hit := next((v for v in view.values if v.col == layout.count_col), None)):
+        return hit
+    if len(view.values) == 1:
+        return view.values[0]
+    filled = [v for v in view.values if v.text.strip()]
+    return filled[0] if len(filled) == 1 and layout.count_col is not None else None
 
 
 class _Indexes:
