@@ -35,6 +35,7 @@ class Pattern:
     context: tuple[str, ...]
     value: int | None
     unit: str | None
+    other_period: bool  # names another year on purpose (上年结转): the other-period words do not void it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Rules:
     reject_after: re.Pattern[str]
     reject_before: tuple[str, ...]
     forbid: tuple[str, ...]
+    other_period: tuple[str, ...]
     default_units: dict[str, str]
     compare: dict[str, list[list[str]]]
     compare_templates: tuple[str, ...]
@@ -62,12 +64,13 @@ def rules() -> Rules:
     contexts = data["contexts"]
     patterns = tuple(
         Pattern(p["key"], re.compile(_expand(p["pattern"], data["macros"])),
-                tuple(contexts[p["context"]]) if "context" in p else (), p.get("value"), p.get("unit"))
+                tuple(contexts[p["context"]]) if "context" in p else (), p.get("value"), p.get("unit"),
+                bool(p.get("other_period")))
         for p in data["patterns"]
     )
     return Rules(patterns, re.compile(data["sentence_split"]), re.compile(data["clause_split"]),
                  re.compile(data["reject_after"]), tuple(data["reject_before_number"]),
-                 tuple(data["clause_forbid"]), data["default_units"], data["compare"],
+                 tuple(data["clause_forbid"]), tuple(data["other_period"]), data["default_units"], data["compare"],
                  tuple(data["compare_templates"]))
 
 
@@ -85,8 +88,11 @@ def _match_clause(clause: str, sentence: str, rule: Rules) -> list[tuple[Pattern
     if any(word in clause for word in rule.forbid):
         return []
     out = []
+    elsewhen = any(word in clause for word in rule.other_period)
     for pattern in rule.patterns:
         if pattern.context and not any(word in sentence for word in pattern.context):
+            continue
+        if elsewhen and not pattern.other_period:
             continue
         for m in pattern.regex.finditer(clause):
             if pattern.value is None:
