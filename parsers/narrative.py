@@ -190,7 +190,7 @@ def text_checks(values: list[dict[str, Any]], tables: dict[str, dict], template:
     out = []
     for value in values:
         alternatives = rule.compare.get(value["key"], [])
-        sums = [s for alt in alternatives if (s := _alternative(alt, tables)) is not None]
+        sums = list(dict.fromkeys(s for alt in alternatives if (s := _alternative(alt, tables)) is not None))
         if not sums:
             continue
         ok = value["value"] in sums
