@@ -212,3 +212,10 @@ def test_prose_figure_disagreeing_with_the_table_is_a_failing_check():
     check = next(c for c in parsed["checks"] if c["id"] == "X.text")
     assert (check["scope"], check["ok"], check["lhs"]) == ("requests_received", False, stated + 7)
     assert parsed["requests"] == record["requests"]  # the table stays as printed
+
+
+def test_a_title_naming_its_year_wins_over_a_column_name():
+    lines = ["政府信息公开工作年度报告", "某某县人民政府政府信息公开工作年度报告",
+             "某某县人民政府2013年政府信息公开工作年度报告"]
+    record = parse(html(lines, PROSE_2013), "r.html")
+    assert (record["title"], record["agency"], record["year"]) == (lines[2], "某某县人民政府", 2013)
