@@ -24,6 +24,7 @@ FILE = Path(__file__).parent / "templates" / "narrative.yaml"
 SENTENCE_MAX = 300
 WRAPPED_LINE_MIN = 20  # a PDF line this long without closing punctuation continues on the next line
 _SPACE = re.compile(r"\s+")
+_FIGURE_HINT = re.compile(r"[\d未没]")
 _CLOSED = re.compile(r"[。！？；：!?;:]$")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 
@@ -127,9 +128,9 @@ def _unwrap(text: str) -> str:
 def prose_text(doc: Document) -> str:
     """The document's prose: paragraphs with wrapped lines joined and the text of table cells left out
     (a PDF page's text also holds its tables' cells; those numbers belong to the tables)."""
-    cells: dict[int | None, str] = {}
+    cells: dict[int, str] = {}
     for table in doc.tables:
-        for page in table.pages or [table.page]:
+        for page in [p for p in table.pages or [table.page] if p is not None]:  # only PDF tables have pages
             cells[page] = cells.get(page, "") + "\u0000".join(fold(c) for row in table.grid for c in row)
     parts = []
     for block in doc.blocks:
@@ -145,11 +146,13 @@ def find_figures(text: str) -> list[dict[str, Any]]:
     """Every figure a pattern finds, in text order (before conflicts are resolved)."""
     rule = rules()
     out = []
-    for raw_sentence in rule.sentence_split.split(text):
-        sentence = fold(raw_sentence)
-        if not sentence or not any(ch.isdigit() or ch in "未没" for ch in sentence):
+    for raw_sentence in rule.sentence_split.split(unicodedata.normalize("NFKC", text)):
+        sentence = _SPACE.sub("", raw_sentence)
+        if not _FIGURE_HINT.search(sentence):
             continue
         for clause in rule.clause_split.split(sentence):
+            if not _FIGURE_HINT.search(clause):
+                continue  # no digit and no 未/没 (zero forms): nothing to find here
             out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule))
     return out
 

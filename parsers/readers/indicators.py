@@ -76,7 +76,14 @@ class _Indexes:
         return self.unique.match(label)
 
 
+def _marked(rows: list[RowView], markers: tuple[str, ...]) -> bool:
+    """Whether any label cell holds a marker of this table: most documents have none, and are skipped fast."""
+    return not markers or any(m in c.text for view in rows for c in view.labels for m in markers)
+
+
 def read_indicators(rows: list[RowView], variant: Variant) -> TableRead:
+    if not _marked(rows, tuple(variant.options.get("markers", ()))):
+        return TableRead(variant.name, variant.section)
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.rows))
     units = set(variant.options.get("units", ()))
     prefixes = tuple(normalize_label(p) for p in variant.options.get("strip_prefixes", ()))

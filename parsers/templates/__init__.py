@@ -97,7 +97,7 @@ def _flatten(rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-_OPTIONS = ("min_rows", "label_header", "unit_header", "strip_prefixes", "units")
+_OPTIONS = ("min_rows", "label_header", "unit_header", "strip_prefixes", "units", "markers")
 
 
 def _variant(name: str, d: dict[str, Any]) -> Variant:
