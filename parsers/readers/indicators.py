@@ -22,23 +22,6 @@ class _Layout:
         self.group: str | None = None
 
 
-def _split(view: RowView, units: set[str], prefixes: tuple[str, ...]) -> tuple[str, str | None]:
-    """The row's label (its label cells joined, 其中： dropped) and its printed unit cell."""
-    label_parts, unit = [], None
-    for cell in view.labels:
-        text = squash(cell.text)
-        if text in units and unit is None:
-            unit = text
-        else:
-            label_parts.append(text)
-    label = "".join(label_parts)
-    for prefix in prefixes:
-        if label.startswith(prefix) and len(label) > len(prefix) + 1:
-            label = label[len(prefix):].lstrip(":：")
-            break
-    return label, unit
-
-
 def _header(view: RowView, variant: Variant, counts: LabelIndex) -> int | None:
     """The grid column of the 统计数 header when this row is the table's header row."""
     heads = {normalize_label(h) for h in variant.options.get("label_header", ())}
@@ -55,6 +38,11 @@ def _value_cell(view: RowView, layout: _Layout) -> RowCell | None:
         return view.values[0]
     filled = [v for v in view.values if v.text.strip()]
     return filled[0] if len(filled) == 1 and layout.count_col is not None else None
+
+
+def _spanning_group(view: RowView, indexes: _Indexes) -> str | None:
+    """A group label printed once in a cell spanning its rows (HTML rowspan, merged Word cells)."""
+    return next((g for text in view.context if (g := indexes.groups.match(text))), None)
 
 
 class _Indexes:
@@ -76,6 +64,28 @@ class _Indexes:
         return self.unique.match(label)
 
 
+def _split(view: RowView, units: set[str], prefixes: tuple[str, ...], indexes: _Indexes
+           ) -> tuple[str, str | None, str | None]:
+    """The row's label (its label cells joined, 其中： dropped), its printed unit, and the group named by a
+    leading cell that spans the group's rows (its first row carries it as its own cell)."""
+    label_parts, unit = [], None
+    for cell in view.labels:
+        text = squash(cell.text)
+        if text in units and unit is None:
+            unit = text
+        else:
+            label_parts.append(text)
+    group = None
+    if len(label_parts) > 1 and (group := indexes.groups.match(label_parts[0])):
+        label_parts = label_parts[1:]
+    label = "".join(label_parts)
+    for prefix in prefixes:
+        if label.startswith(prefix) and len(label) > len(prefix) + 1:
+            label = label[len(prefix):].lstrip(":：")
+            break
+    return label, unit, group
+
+
 def _marked(rows: list[RowView], markers: tuple[str, ...]) -> bool:
     """Whether any label cell holds a marker of this table: most documents have none, and are skipped fast."""
     return not markers or any(m in c.text for view in rows for c in view.labels for m in markers)
@@ -94,10 +104,10 @@ def read_indicators(rows: list[RowView], variant: Variant) -> TableRead:
         if (col := _header(view, variant, counts)) is not None:
             layout.count_col = col if col >= 0 else None
             continue
-        label, unit = _split(view, units, prefixes)
+        label, unit, leading = _split(view, units, prefixes, indexes)
         if not label:
             continue
-        group = indexes.groups.match(label)
+        group = leading or indexes.groups.match(label) or _spanning_group(view, indexes)
         layout.group = group or layout.group
         key = indexes.row(label, layout.group)
         if key is None or key in read.printed:

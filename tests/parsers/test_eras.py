@@ -219,3 +219,26 @@ def test_a_title_naming_its_year_wins_over_a_column_name():
              "某某县人民政府2013年政府信息公开工作年度报告"]
     record = parse(html(lines, PROSE_2013), "r.html")
     assert (record["title"], record["agency"], record["year"]) == (lines[2], "某某县人民政府", 2013)
+
+
+def test_statistics_groups_printed_as_row_spans():
+    """Group labels in a cell spanning their rows: repeated labels (被依法纠错数) still land in their group."""
+    def rows(group: str, items: list[tuple[str, str]]) -> str:
+        first = (f'<tr><td rowspan="{len(items)}">{group}</td><td>{items[0][0]}</td><td>件</td>'
+                 f"<td>{items[0][1]}</td></tr>")
+        return first + "".join(f"<tr><td>{label}</td><td>件</td><td>{n}</td></tr>" for label, n in items[1:])
+    review = [("数量", "3"), ("（一）维持具体行政行为数", "1"), ("（二）被依法纠错数", "2"), ("（三）其他情形数", "0")]
+    lawsuit = [("数量", "1"), ("（一）维持具体行政行为或者驳回原告诉讼请求数", "0"), ("（二）被依法纠错数", "1"),
+               ("（三）其他情形数", "0")]
+    requests = [("（一）收到申请数", "7"), ("（二）申请办结数", "7"), ("1．按时办结数", "6"), ("2．延期办结数", "1")]
+    table = ("<table><tr><td colspan='2'>统计指标</td><td>单位</td><td>统计数</td></tr>"
+             + rows("三、依申请公开情况", requests) + rows("四、行政复议", review) + rows("五、行政诉讼", lawsuit)
+             + "</table>")
+    parsed = parse(html(["某某县环保局2017年政府信息公开工作年度报告"], "一、概述", table), "r.html")
+    stats = {k: v["count"] for k, v in parsed["statistics"].items()}
+    assert stats["review_corrected"] == 2
+    assert stats["lit_corrected"] == 1
+    assert stats["requests_received"] == 7
+    assert stats["closed_extended"] == 1
+    assert (parsed["template"], parsed["status"]) == ("stat2014", "ok")
+    assert [c for c in parsed["checks"] if not c["ok"]] == []
