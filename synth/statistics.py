@@ -70,9 +70,12 @@ def plant_statistics_error(rng: random.Random, table: dict[str, dict[str, Any]])
     return [{"id": c["id"], "scope": c["scope"]} for c in statistics_checks(table) if not c["ok"]]
 
 
-def statistics_grid(table: dict[str, dict[str, Any]]) -> Grid:
-    """统计指标 | 单位 | 统计数; group rows with —— in the 单位 and 统计数 cells."""
-    spec = variant(VARIANT)
+def _value_cells(table: dict[str, dict[str, Any]], row: dict[str, Any]) -> list[Cell]:
+    return [Cell(row["unit"]), Cell(kind="value", value=table[row["key"]]["count"], unit=row["unit"])]
+
+
+def _plain_grid(table: dict[str, dict[str, Any]], spec: dict[str, Any]) -> Grid:
+    """One label column; group rows with —— in the 单位 and 统计数 cells."""
     groups = {g["key"]: g["label_zh"] for g in spec["groups"]}
     grid = Grid("statistics", 3, header_rows=1)
     grid.rows.append([Cell(spec["label_header"][0], kind="header"), Cell(spec["unit_header"][0], kind="header"),
@@ -85,6 +88,32 @@ def statistics_grid(table: dict[str, dict[str, Any]]) -> Grid:
         opened.add(group)
         if row["key"] in SUBGROUPS:
             grid.rows.append([Cell(SUBGROUPS[row["key"]]), Cell("——"), Cell("——")])
-        grid.rows.append([Cell(row["label_zh"]), Cell(row["unit"]),
-                          Cell(kind="value", value=table[row["key"]]["count"], unit=row["unit"])])
+        grid.rows.append([Cell(row["label_zh"]), *_value_cells(table, row)])
     return grid
+
+
+def _spanning_grid(table: dict[str, dict[str, Any]], spec: dict[str, Any]) -> Grid:
+    """Each group's label in a cell spanning its rows (a group printed as its own first row says 数量)."""
+    grid = Grid("statistics", 4, header_rows=1)
+    grid.rows.append([Cell(spec["label_header"][0], colspan=2, kind="header"),
+                      Cell(spec["unit_header"][0], kind="header"), Cell(spec["columns"][0]["label_zh"], kind="header")])
+    for group in spec["groups"]:
+        members = [r for r in spec["rows"] if r["group"] == group["key"]]
+        lines: list[list[Cell]] = []
+        for row in members:
+            if row["key"] in SUBGROUPS:
+                lines.append([Cell(SUBGROUPS[row["key"]]), Cell("——"), Cell("——")])
+            label = "数量" if row["label_zh"] == group["label_zh"] else row["label_zh"]
+            lines.append([Cell(label), *_value_cells(table, row)])
+        if len(lines) == 1:
+            grid.rows.append([Cell(members[0]["label_zh"], colspan=2), *_value_cells(table, members[0])])
+            continue
+        grid.rows.append([Cell(group["label_zh"], rowspan=len(lines)), *lines[0]])
+        grid.rows += lines[1:]
+    return grid
+
+
+def statistics_grid(table: dict[str, dict[str, Any]], alt: bool = False) -> Grid:
+    """统计指标 | 单位 | 统计数; `alt` prints each group's label once, spanning the group's rows."""
+    spec = variant(VARIANT)
+    return _spanning_grid(table, spec) if alt else _plain_grid(table, spec)

@@ -125,7 +125,7 @@ def review_grid(table: dict[str, dict[str, Any]], alt: bool) -> Grid:
 def record_grids(record: dict[str, Any], alt: bool = False) -> dict[int, Grid]:
     """Section number -> the grid printed in that section (the statistics table closes the last one)."""
     if record.get("statistics"):
-        return {len(record["sections"]): statistics_grid(record["statistics"])}
+        return {len(record["sections"]): statistics_grid(record["statistics"], alt)}
     if record["template"] in ("stat2014", "legacy"):
         return {}
     names = template_variants(record["template"])
