@@ -40,8 +40,11 @@ def _year_columns(doc: Document) -> int:
     return best
 
 
-def not_a_report_reason(doc: Document, title: str | None) -> str | None:
-    """The reason this document is not an annual report, or None when nothing says so."""
+def not_a_report_reason(doc: Document, title: str | None, tables_read: bool = False) -> str | None:
+    """The reason this document is not an annual report, or None when nothing says so.
+
+    tables_read: the tables its template requires were read; a report may then hold a comparison table
+    of its own (本年 vs 上年) without being a comparison."""
     rules = _rules()
     head = doc.text[:HEAD_CHARS]
     if doc.format in ("txt", "md"):
@@ -53,6 +56,6 @@ def not_a_report_reason(doc: Document, title: str | None) -> str | None:
         for regex, unless, reason in rules["titles"]:
             if regex.search(text) and not (unless and unless in text):
                 return reason
-    if _year_columns(doc) >= rules["comparison_year_columns"]:
+    if not tables_read and _year_columns(doc) >= rules["comparison_year_columns"]:
         return "a table sets several years' figures side by side: a comparison, not one year's report"
     return None

@@ -100,7 +100,9 @@ def build_record(doc: Document) -> dict:
     checks = [c for read in reads.values() for c in run_checks(tables[read.section], variants()[read.variant])]
     checks += text_checks(values, tables, template)
     errors: list[str] = []
-    reason = not_a_report_reason(doc, meta.title)
+    spec = templates().get(template)
+    tables_read = bool(reads) and (spec is None or all(section in reads for section in spec.requires))
+    reason = not_a_report_reason(doc, meta.title, tables_read)
     if reason is not None:
         errors.append(reason)
         status = "not_a_report"

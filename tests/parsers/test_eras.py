@@ -242,3 +242,13 @@ def test_statistics_groups_printed_as_row_spans():
     assert stats["closed_extended"] == 1
     assert (parsed["template"], parsed["status"]) == ("stat2014", "ok")
     assert [c for c in parsed["checks"] if not c["ok"]] == []
+
+
+def test_a_report_with_its_tables_may_compare_years_in_an_extra_table():
+    record = synth.random_record(random.Random(12), "gov2021", year=2023)
+    data = synth.render(record, "html-plain", random.Random(12))[0].decode()
+    extra = ("<table><tr><td>指标</td><td>2022年</td><td>2023年</td></tr>"
+             "<tr><td>主动公开政府信息</td><td>120</td><td>150</td></tr></table>")
+    parsed = parse(data.replace("</body>", extra + "</body>").encode(), "r.html")
+    assert parsed["status"] == "ok", parsed["errors"]
+    assert parsed["requests"] == record["requests"]
