@@ -27,8 +27,26 @@ def _sum(*values: Number) -> Number:
     return sum(present) if present else None
 
 
+# 2014–2018 statistics-table rows that mean the same as a summary column (收到申请数 = 新收 …).
+STATISTICS_FIGURES = {"new_requests": "requests_received", "reviews": "reviews", "lawsuits": "lawsuits"}
+
+
+def _statistics_figures(record: dict) -> dict[str, Number]:
+    stats = record.get("statistics") or {}
+    return {name: stats.get(row, {}).get("count") for name, row in STATISTICS_FIGURES.items()}
+
+
 def key_figures(record: dict) -> dict[str, Number]:
-    """Totals as printed (never recomputed from parts), group sums, grant and refusal rates."""
+    """Totals as printed (never recomputed from parts), group sums, grant and refusal rates; for a
+    2014–2018 statistics table, the figures it shares with the later tables. Never prose figures."""
+    if record.get("statistics") and not record.get("requests"):
+        figures: dict[str, Number] = dict.fromkeys(("carried_over", "total_processed", "granted",
+                                                    "partially_granted", "carried_forward", "denied",
+                                                    "unavailable", "not_processed", "grant_rate",
+                                                    "refusal_rate"))
+        figures.update(_statistics_figures(record))
+        figures["failing_checks"] = sum(1 for c in record.get("checks", []) if not c["ok"])
+        return figures
     rl = record.get("review_litigation", {})
     figures: dict[str, Number] = {
         row: _total(record, row)

@@ -175,6 +175,21 @@ def m010_fetch_worker(db: Database) -> None:
     db["fetches"].add_column("worker", str)
 
 
+@migrations()
+def m035_text_values(db: Database) -> None:
+    """Figures read from a report's prose, kept apart from table cells, with the sentence they came from;
+    where each group of values came from (table, text, ocr) per report and per cell; printed units."""
+    db["text_values"].create(
+        {"report_id": int, "key": str, "value": NUMERIC, "unit": str, "raw": str, "sentence": str,
+         "source_kind": str},
+        pk=("report_id", "key"), foreign_keys=[("report_id", "reports", "id")],
+    )
+    db["text_values"].create_index(["key", "value"])
+    db["reports"].add_column("sources", str)
+    db["report_values"].add_column("unit", str)
+    db["report_values"].add_column("source_kind", str)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -46,11 +46,20 @@ def save_fetch(db: Database, fetch: dict[str, Any]) -> int | None:
 
 
 def _values(record: dict) -> list[dict]:
+    sources = record.get("sources") or {}
     return [
         {"table_key": c["table"], "row_key": c["row"], "col_key": c["col"], "value": c["value"], "raw": c["raw"],
-         "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"]}
+         "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"],
+         "unit": c.get("unit"), "source_kind": sources.get(c["table"], "table")}
         for c in record.get("cells", [])
     ]
+
+
+def _text_values(report_id: int, record: dict) -> list[dict]:
+    """Figures stated in the prose: their own table, never mixed into report_values."""
+    return [{"report_id": report_id, "key": v["key"], "value": v["value"], "unit": v.get("unit"), "raw": v["raw"],
+             "sentence": v["sentence"], "source_kind": v.get("source_kind", "text")}
+            for v in record.get("text_values", [])]
 
 
 def _report_row(record: dict, agency: dict | None, source_url: str | None, seen: str) -> dict:
@@ -63,6 +72,7 @@ def _report_row(record: dict, agency: dict | None, source_url: str | None, seen:
         "errors": json.dumps(record.get("errors", []), ensure_ascii=False),
         "warnings": json.dumps(record.get("warnings", []), ensure_ascii=False),
         "format": record.get("format"), "parser_version": record.get("parser_version"), "parsed_at": now(),
+        "sources": json.dumps(record.get("sources") or {}, ensure_ascii=False),
         "source_url": source_url, "first_seen": seen,
     }
 
@@ -80,9 +90,10 @@ def _changes(old: dict[tuple, dict], new: list[dict]) -> list[dict]:
 
 
 def _replace_children(db: Database, report_id: int, record: dict, values: list[dict]) -> None:
-    for table in ("report_values", "checks", "sections"):
+    for table in ("report_values", "checks", "sections", "text_values"):
         db[table].delete_where("report_id = ?", [report_id])
     db["report_values"].insert_all([{"report_id": report_id, **v} for v in values])
+    db["text_values"].insert_all(_text_values(report_id, record))
     db["checks"].insert_all(
         [{"report_id": report_id, "check_id": c["id"], "scope": c["scope"], "ok": int(c["ok"]), "lhs": c["lhs"],
           "rhs": c["rhs"], "detail": c["detail"]} for c in record.get("checks", [])]

@@ -17,7 +17,7 @@ from parsers.record import build_record
 from parsers.sniff import sniff
 
 PARSER_VERSION = "0.1.0"
-EMPTY_TABLES = {"proactive": {}, "requests": {}, "review_litigation": {}}
+EMPTY_TABLES = {"proactive": {}, "requests": {}, "review_litigation": {}, "statistics": {}}
 
 
 def _shell(source: str, data: bytes, fmt: str) -> dict:
@@ -30,7 +30,8 @@ def _shell(source: str, data: bytes, fmt: str) -> dict:
 def _failed(status: str, message: str) -> dict:
     return {
         "status": status, "errors": [message], "warnings": [], "title": None, "agency": None, "year": None,
-        "published": None, "template": "unknown", "sections": [], **EMPTY_TABLES, "checks": [], "cells": [],
+        "published": None, "template": "unknown", "sections": [], **EMPTY_TABLES, "text_values": [],
+        "sources": {}, "checks": [], "cells": [],
     }
 
 

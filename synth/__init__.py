@@ -10,6 +10,7 @@ Everything is deterministic given the seed of the `random.Random` passed in.
 from synth.corpus import write_corpus
 from synth.identities import check_record, failing
 from synth.layouts import LAYOUTS, render
-from synth.records import TEMPLATES, random_record
+from synth.records import ERA_TEMPLATES, TEMPLATES, random_record
 
-__all__ = ["LAYOUTS", "TEMPLATES", "check_record", "failing", "random_record", "render", "write_corpus"]
+__all__ = ["ERA_TEMPLATES", "LAYOUTS", "TEMPLATES", "check_record", "failing", "random_record", "render",
+           "write_corpus"]

@@ -6,9 +6,18 @@ tests; the ids and scopes are those of the parsed record's `checks`.
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from typing import Any
 
-from synth.labels import applicant_columns, applicant_keys, results_rows, tables_yaml, template_variants
+from synth.labels import (
+    applicant_columns,
+    applicant_keys,
+    narrative_yaml,
+    results_rows,
+    tables_yaml,
+    template_variants,
+)
+from synth.statistics import statistics_checks
 
 LEAVES_T4 = ("upheld", "corrected", "other", "pending")
 
@@ -48,10 +57,36 @@ def table4_checks(review: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                    "total == upheld + corrected + other + pending") for g in groups]
 
 
+def _printed_sum(record: dict[str, Any], paths: list[str]) -> float | None:
+    """Sum of the printed cells named by table.row.col paths (rows may be globs); None when all are blank."""
+    cells = []
+    for path in paths:
+        table, row, col = path.split(".")
+        cells += [cols[col] for name, cols in record[table].items() if fnmatch(name, row)]
+    printed = [v for v in cells if v is not None]
+    return sum(printed) if printed else None
+
+
+def text_checks(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """X.text: each figure the prose states against the table (any accepted base may match)."""
+    rules = narrative_yaml()
+    if record["template"] not in rules["compare_templates"]:
+        return []
+    out = []
+    for key, value in record.get("text_values", {}).items():
+        sums = [s for alt in rules["compare"].get(key, []) if (s := _printed_sum(record, alt)) is not None]
+        if sums:
+            out.append(_check("X.text", key, value, value if value in sums else sums[0], "text figure == table"))
+    return out
+
+
 def check_record(record: dict[str, Any]) -> list[dict[str, Any]]:
     """All identity checks of a record, in a fixed order."""
+    if record["template"] in ("stat2014", "legacy"):
+        return statistics_checks(record["statistics"]) if record.get("statistics") else []
     req_variant = template_variants(record["template"])["requests"]
-    return table3_checks(record["requests"], req_variant) + table4_checks(record["review_litigation"])
+    return (table3_checks(record["requests"], req_variant) + table4_checks(record["review_litigation"])
+            + text_checks(record))
 
 
 def failing(record: dict[str, Any]) -> list[dict[str, str]]:

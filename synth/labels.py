@@ -30,6 +30,12 @@ def templates_yaml() -> dict[str, Any]:
     return yaml.safe_load((TEMPLATES_DIR / "templates.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def narrative_yaml() -> dict[str, Any]:
+    """narrative.yaml: the prose phrasings and which table cells a stated figure must equal."""
+    return yaml.safe_load((TEMPLATES_DIR / "narrative.yaml").read_text(encoding="utf-8"))
+
+
 def variant(name: str) -> dict[str, Any]:
     """One table variant (proactive_2021, requests_2019, review_litigation, ...)."""
     return tables_yaml()["variants"][name]

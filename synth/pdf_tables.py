@@ -17,7 +17,7 @@ CELL_CENTER = ParagraphStyle("cell_center", parent=CELL, alignment=1)
 # Column widths in points (A4 minus 50pt margins leaves 495pt).
 # 自然人 gets the widest value column: it carries the large numbers and its header must not wrap.
 WIDTHS = {"proactive": [165, 110, 110, 110], "requests": [34, 78, 140, 43] + [33] * 6,
-          "review_litigation": [33] * 15}
+          "review_litigation": [33] * 15, "statistics": [345, 60, 90]}
 
 
 def _content(cell: Any, grid: Grid) -> Any:

@@ -65,13 +65,18 @@ def problems(rng: random.Random, year: int) -> str:
 
 def other_matters(rng: random.Random, year: int) -> str:
     """Section 六: always reports the 信息处理费, as the 2021 format expects."""
+    return other_matters_fee(rng, year)[0]
+
+
+def other_matters_fee(rng: random.Random, year: int) -> tuple[str, int]:
+    """Section 六 and the fee (元) it states."""
     fee = rng.choice((0, 0, 0, rng.randint(1, 20) * 10))
     if fee:
         sentence = f"{year}年，依据《政府信息公开信息处理费管理办法》收取信息处理费{fee}元。"
     else:
         sentence = f"{year}年，本机关未收取信息处理费。"
     extra = rng.choice(("", "本年度无其他需要报告的事项。", "人大代表建议和政协提案办理结果均已按要求公开。"))
-    return sentence + ("\n" + extra if extra else "")
+    return sentence + ("\n" + extra if extra else ""), fee
 
 
 def table_intro(rng: random.Random) -> str:

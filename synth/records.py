@@ -12,6 +12,7 @@ from typing import Any
 
 from synth import prose
 from synth.blanks import blank_out
+from synth.era_records import random_era_record
 from synth.identities import LEAVES_T4
 from synth.labels import (
     TEMPLATE_YEARS,
@@ -27,6 +28,7 @@ from synth.planting import plant_error
 from synth.proactive import proactive_table
 
 TEMPLATES = ("gov2021", "gov2019", "mixed")
+ERA_TEMPLATES = ("stat2014", "legacy")  # 2014–2018 statistics table; 2008–2013 prose only
 ORGANS = ("人民政府", "财政局", "教育局", "卫生健康局", "自然资源局", "市场监督管理局", "民政局",
           "住房和城乡建设局", "人力资源和社会保障局", "交通运输局")
 # How often each applicant kind applies at all, and how many applications it makes at most.
@@ -101,36 +103,46 @@ def random_published(rng: random.Random, year: int) -> str | None:
     return (dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randint(5, 85))).isoformat()
 
 
-def random_sections(rng: random.Random, agency: str, year: int, requests: dict) -> list[dict[str, Any]]:
-    """The six sections with their exact headings and prose."""
+def random_sections(rng: random.Random, agency: str, year: int, requests: dict
+                    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The six sections with their exact headings and prose, and the figures the prose states."""
     received = requests["new_requests"]["total"] or 0
     processed = requests["total_processed"]["total"] or 0
-    texts = {1: prose.overview(rng, agency, year, received, processed), 5: prose.problems(rng, year),
-             6: prose.other_matters(rng, year)}
-    return [{"no": s["no"], "heading": s["label_zh"], "text": texts.get(s["no"]) or prose.table_intro(rng)}
-            for s in section_headings()]
+    overview = prose.overview(rng, agency, year, received, processed)
+    problems = prose.problems(rng, year)
+    other, fee = prose.other_matters_fee(rng, year)
+    texts = {1: overview, 5: problems, 6: other}
+    sections = [{"no": s["no"], "heading": s["label_zh"], "text": texts.get(s["no"]) or prose.table_intro(rng)}
+                for s in section_headings()]
+    return sections, {"requests_received": received, "fees": fee}
 
 
 def random_record(rng: random.Random, template: str, *, agency: str | None = None, year: int | None = None,
                   blanks: bool = False, break_arithmetic: bool = False) -> dict[str, Any]:
     """A whole report record. blanks: some zero cells printed blank (None); break_arithmetic: one total
     made wrong, with every identity it breaks listed in record["_planted_errors"]."""
-    if template not in TEMPLATES:
-        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES}")
+    if template not in TEMPLATES + ERA_TEMPLATES:
+        raise ValueError(f"unknown template {template!r}; expected one of {TEMPLATES + ERA_TEMPLATES}")
+    if template in ERA_TEMPLATES:
+        return random_era_record(rng, template, agency or random_agency(rng), year, random_published, blanks,
+                                 break_arithmetic)
     variants = template_variants(template)
     agency = agency or random_agency(rng)
     year = year or rng.randint(*TEMPLATE_YEARS[template])
     requests = random_requests(rng, variants["requests"])
+    published = random_published(rng, year)
+    sections, stated = random_sections(rng, agency, year, requests)
     record: dict[str, Any] = {
         "title": f"{agency}{year}年政府信息公开工作年度报告",
         "agency": agency,
         "year": year,
-        "published": random_published(rng, year),
+        "published": published,
         "template": template,
-        "sections": random_sections(rng, agency, year, requests),
+        "sections": sections,
         "proactive": proactive_table(rng, variants["proactive"]),
         "requests": requests,
         "review_litigation": random_review(rng),
+        "text_values": stated,
     }
     if blanks:
         blank_out(rng, record)

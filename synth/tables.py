@@ -18,6 +18,7 @@ from synth.labels import (
     template_variants,
     variant,
 )
+from synth.statistics import statistics_grid
 
 T2_UNITS = {"fee_amount_wan_yuan": "万元", "procurement_amount": "元", "procurement_items": "",
             "prev_year_items": "", "change": ""}
@@ -122,7 +123,11 @@ def review_grid(table: dict[str, dict[str, Any]], alt: bool) -> Grid:
 
 
 def record_grids(record: dict[str, Any], alt: bool = False) -> dict[int, Grid]:
-    """Section number -> the grid printed in that section."""
+    """Section number -> the grid printed in that section (the statistics table closes the last one)."""
+    if record.get("statistics"):
+        return {len(record["sections"]): statistics_grid(record["statistics"], alt)}
+    if record["template"] in ("stat2014", "legacy"):
+        return {}
     names = template_variants(record["template"])
     return {2: proactive_grid(record["proactive"], names["proactive"], alt),
             3: requests_grid(record["requests"], names["requests"], alt),

@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 from lxml import html as lxml_html
 
-from synth import LAYOUTS, TEMPLATES, failing, random_record, render, write_corpus
+from synth import ERA_TEMPLATES, LAYOUTS, TEMPLATES, failing, random_record, render, write_corpus
 from synth.labels import applicant_columns, request_rows, section_headings, template_variants, variant
 
 FLOW = ("new_requests", "carried_over", "total_processed", "carried_forward")
@@ -40,6 +40,11 @@ def recompute(record) -> set[tuple[str, str]]:
     bad |= {("T3.rowsum", r) for r, v in req.items() if n(v["total"]) != sum(n(v[c]) for c in six)}
     bad |= {("T4.sum", g) for g, v in record["review_litigation"].items()
             if n(v["total"]) != sum(n(v[k]) for k in ("upheld", "corrected", "other", "pending"))}
+    stated = record["text_values"]["requests_received"]  # prose counts 新收, or 新收 + 结转
+    new, carried = req["new_requests"]["total"], req["carried_over"]["total"]
+    bases = [b for b in (new, None if new is None and carried is None else n(new) + n(carried)) if b is not None]
+    if bases and stated not in bases:
+        bad.add(("X.text", "requests_received"))
     return bad
 
 
@@ -326,3 +331,67 @@ def test_write_corpus(tmp_path):
         planted = {(e["id"], e["scope"]) for e in record.get("_planted_errors", [])}
         assert planted == recompute(record)
     assert [p.name for p in write_corpus(tmp_path / "again", 9, seed=3)] == [p.name for p in paths]
+
+
+# ---------------------------------------------------------------- 2008–2018 eras
+
+
+def era_records(count: int, **kwargs):
+    for seed in range(count):
+        for template in ERA_TEMPLATES:
+            yield random_record(random.Random(seed), template, **kwargs)
+
+
+def stat_failures(stats) -> set[tuple[str, str]]:
+    """The statistics identities a table breaks, written out here independently of synth.statistics."""
+    def c(key):
+        return n(stats[key]["count"])
+    sums = {"S.received": ("requests_received", ["received_in_person", "received_fax", "received_online",
+                                                 "received_letter"]),
+            "S.closed": ("requests_closed", ["closed_on_time", "closed_extended"]),
+            "S.answered": ("requests_answered", ["answer_already_public", "answer_granted", "answer_partly",
+                                                 "answer_refused", "answer_not_this_agency", "answer_not_exist",
+                                                 "answer_redirect_change", "answer_redirect_other"]),
+            "S.refused": ("answer_refused", [k for k in stats if k.startswith("refused_")]),
+            "S.reviews": ("reviews", ["review_upheld", "review_corrected", "review_other"]),
+            "S.lawsuits": ("lawsuits", ["lit_upheld", "lit_corrected", "lit_other"]),
+            "S.staff": ("staff", ["staff_full_time", "staff_part_time"])}
+    return {(cid, "count") for cid, (total, parts) in sums.items() if c(total) != sum(c(p) for p in parts)}
+
+
+def test_era_records_follow_their_era():
+    for record in era_records(40, blanks=True):
+        low, high = {"stat2014": (2014, 2018), "legacy": (2008, 2013)}[record["template"]]
+        assert low <= record["year"] <= high
+        assert record["requests"] == record["proactive"] == record["review_litigation"] == {}
+        assert bool(record["statistics"]) == (record["template"] == "stat2014")
+        assert record["text_values"], "every era report states some figures in its prose"
+        prose = "".join(s["text"] for s in record["sections"])
+        assert all(str(v) in prose for v in record["text_values"].values())
+        if record["statistics"]:
+            assert stat_failures(record["statistics"]) == set() == {(f["id"], f["scope"]) for f in failing(record)}
+            assert len(record["statistics"]) >= 40
+        json.dumps(record)
+
+
+def test_era_planted_errors_are_exactly_the_broken_identities():
+    records_with_errors = [r for r in era_records(40, break_arithmetic=True) if r["statistics"]]
+    assert records_with_errors
+    for record in records_with_errors:
+        planted = {(e["id"], e["scope"]) for e in record["_planted_errors"]}
+        assert planted
+        assert planted == stat_failures(record["statistics"])
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_era_layouts_print_the_statistics_table_and_prose(layout):
+    record = random_record(random.Random(3), "stat2014")
+    data, _ = render(record, layout, random.Random(3))
+    width = 4 if layout == "html-rowspan_alt" else 3  # the alternative prints group labels as row spans
+    stat = [m for m in matrices_of(data, layout) if m and len(m[0]) == width]  # a PDF splits it over pages
+    assert stat, layout
+    assert norm(stat[0][0][0]) == "统计指标"
+    rows = {norm(row[-3]): row[-2:] for m in stat for row in m[1:]}
+    assert number(rows[norm("（一）收到申请数")][1]) == record["statistics"]["requests_received"]["count"]
+    assert norm(rows[norm("（二）通过不同渠道和方式公开政府信息的情况")][1]) == "——"
+    assert norm(rows[norm("（三）接受培训人员数")][0]) == "人次"

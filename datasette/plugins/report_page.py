@@ -247,6 +247,31 @@ async def _rows(db, sql: str, params: dict) -> list[dict]:
     return [dict(r) for r in (await db.execute(sql, params)).rows]
 
 
+TEXT_VALUES_SQL = "SELECT key, value, unit, raw, sentence, source_kind FROM text_values WHERE report_id = :id ORDER BY key"
+TEXT_KEY_LABELS = {"proactive_items": "主动公开政府信息", "requests_received": "收到（受理）申请",
+                   "requests_granted": "同意公开", "requests_partly": "部分公开", "requests_refused": "不予公开",
+                   "requests_not_held": "信息不存在 / 非本机关", "requests_other": "其他处理",
+                   "requests_carried_over": "上年结转", "requests_carried_forward": "结转下年度",
+                   "fees": "收取费用", "reviews": "行政复议", "lawsuits": "行政诉讼", "complaints": "举报投诉"}
+
+
+def statistics_rows(tables: dict, values: list[dict]) -> list[dict]:
+    """The 2014–2018 statistics table (统计指标 | 单位 | 统计数) in template order, as read."""
+    by_row = {v["row_key"]: v for v in values if v["table_key"] == "statistics"}
+    spec = tables["variants"].get("statistics_2014", {})
+    return [{"key": r["key"], "label": r["label_zh"], "value": fmt(by_row[r["key"]]["value"]),
+             "unit": by_row[r["key"]].get("unit") or r.get("unit", ""), "raw": by_row[r["key"]]["raw"]}
+            for r in spec.get("rows", []) if r["key"] in by_row]
+
+
+async def text_value_rows(db, report_id: int) -> list[dict]:
+    """Figures read from the report's prose, each with its sentence (archives before m035 have none)."""
+    if not await db.table_exists("text_values"):
+        return []
+    rows = await _rows(db, TEXT_VALUES_SQL, {"id": report_id})
+    return [{**r, "label": TEXT_KEY_LABELS.get(r["key"], r["key"]), "value": fmt(r["value"])} for r in rows]
+
+
 REPORT_SQL = """
 SELECT r.*, d.name AS county, d.province, d.prefecture, a.level AS agency_level, a.name AS agency_name,
   doc.size AS doc_size, doc.format AS doc_format, doc.content_type AS doc_content_type
@@ -280,6 +305,7 @@ async def report_context(datasette, db, report_id: int, config: dict) -> dict | 
     if report["agency_id"] is not None:
         others = await _rows(db, OTHER_YEARS_SQL, {"agency_id": report["agency_id"], "id": report_id})
     grids, failing = build_grids(tables, report["template"], values, checks)
+    text_values = await text_value_rows(db, report_id)
     for fetch in fetches:
         fetch["href"] = safe_href(fetch["url"])
     for other in others:
@@ -292,6 +318,8 @@ async def report_context(datasette, db, report_id: int, config: dict) -> dict | 
         "errors": _json_list(report["errors"]),
         "warnings": _json_list(report["warnings"]),
         "grids": grids,
+        "statistics": statistics_rows(tables, values),
+        "text_values": text_values,
         "checks": checks,
         "failing": failing,
         "passing": sum(1 for c in checks if c["ok"]),

@@ -69,9 +69,12 @@ TABLE_MARK = "\ue000T{}\ue000"  # private-use characters: never in real text
 _TABLE_MARK = re.compile("\ue000T(\\d+)\ue000")
 
 
+LAYOUT_CELL_CHARS = 200  # a cell holding more text than this is an article in a layout table, not data
+
+
 def _data_tables(root: etree._Element) -> list[etree._Element]:
-    """Innermost tables, in document order: a table holding another table is page layout."""
-    return root.xpath("//table[not(.//table)]")
+    """Innermost tables, in document order: a table holding another table, or a whole article, is layout."""
+    return root.xpath(f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
 
 
 def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:

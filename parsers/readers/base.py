@@ -31,6 +31,7 @@ class TableRead:
     warnings: list[str] = field(default_factory=list)
     matched_labels: int = 0
     expected_rows: int = 0
+    units: dict[str, str] = field(default_factory=dict)  # row → printed unit (statistics table)
     _cells: dict[str, dict[str, CellRead]] | None = None
 
     @property

@@ -24,6 +24,7 @@ class Label:
     aliases: tuple[str, ...] = ()
     group: str | None = None
     decimal: bool = False
+    unit: str | None = None  # the unit the template prints for this row (statistics table)
 
     @property
     def printed(self) -> tuple[str, ...]:
@@ -44,6 +45,7 @@ class Identity:
     id: str
     per: str  # "column" | "row" | "group"
     expr: str
+    skip_if_absent: bool = False  # implied identities: only checked when every row named was printed
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Variant:
     column_group_labels: tuple[str, ...] = ()
     parent_labels: tuple[str, ...] = ()
     identities: tuple[Identity, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)  # kind-specific settings (indicators: headers, units)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ class Template:
     name: str
     variants: tuple[str, ...]
     years: tuple[int | None, int | None]
+    requires: tuple[str, ...] = ()  # record sections that must be read for status ok
+
+    def covers(self, year: int | None) -> bool:
+        """Whether a report of this year can follow the template (unknown years: any)."""
+        low, high = self.years
+        return year is None or ((low is None or year >= low) and (high is None or year <= high))
 
 
 def _label(d: dict[str, Any], group: str | None = None) -> Label:
@@ -76,6 +85,7 @@ def _label(d: dict[str, Any], group: str | None = None) -> Label:
         aliases=tuple(d.get("aliases", ())),
         group=d.get("group", group),
         decimal=bool(d.get("decimal", False)),
+        unit=d.get("unit"),
     )
 
 
@@ -85,6 +95,9 @@ def _flatten(rows: list[Any]) -> list[dict[str, Any]]:
     for item in rows:
         out.extend(_flatten(item) if isinstance(item, list) else [item])
     return out
+
+
+_OPTIONS = ("min_rows", "label_header", "unit_header", "strip_prefixes", "units", "markers")
 
 
 def _variant(name: str, d: dict[str, Any]) -> Variant:
@@ -106,7 +119,9 @@ def _variant(name: str, d: dict[str, Any]) -> Variant:
         ),
         column_group_labels=tuple(d.get("column_group_labels", ())),
         parent_labels=tuple(d.get("parent_labels", ())),
-        identities=tuple(Identity(i["id"], i["per"], i["expr"]) for i in d.get("identities", ())),
+        identities=tuple(Identity(i["id"], i["per"], i["expr"], bool(i.get("skip_if_absent")))
+                         for i in d.get("identities", ())),
+        options={k: d[k] for k in _OPTIONS if k in d},
     )
 
 
@@ -126,4 +141,5 @@ def template_data() -> dict[str, Any]:
 def templates() -> dict[str, Template]:
     """The national templates (gov2021, gov2019) with the variants that make them up."""
     raw = template_data()["templates"]
-    return {n: Template(n, tuple(t["variants"]), tuple(t["years"])) for n, t in raw.items()}
+    return {n: Template(n, tuple(t.get("variants", ())), tuple(t["years"]), tuple(t.get("requires", ())))
+            for n, t in raw.items()}

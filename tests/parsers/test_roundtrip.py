@@ -19,6 +19,8 @@ from parsers import parse
 TABLES = ("proactive", "requests", "review_litigation")
 EXAMPLES = {"pdf": 20, "docx": 25}  # the slower renderers; every other layout gets DEFAULT_EXAMPLES
 DEFAULT_EXAMPLES = 40
+ERA_EXAMPLES = {"pdf": 6, "docx": 8}  # 2008–2018 reports: every era × layout, fewer examples each
+DEFAULT_ERA_EXAMPLES = 12
 
 
 def _roundtrip(layout: str, seed: int, template: str, blanks: bool, broken: bool) -> tuple[dict, dict]:
@@ -32,6 +34,8 @@ def _assert_same(record: dict, parsed: dict) -> None:
     assert parsed["status"] == "ok", (parsed["errors"], parsed["warnings"])
     for table in TABLES:
         assert parsed[table] == record[table], table
+    assert {v["key"]: v["value"] for v in parsed["text_values"]} == record["text_values"]
+    assert all(v["source_kind"] == "text" and v["raw"] in v["sentence"] for v in parsed["text_values"])
     for key in ("template", "title", "agency", "year", "published"):
         assert parsed[key] == record[key], key
     headings = [(s["no"], s["heading"]) for s in parsed["sections"]]
@@ -52,6 +56,30 @@ def test_parse_inverts_render(layout: str) -> None:
     )
     def check(seed: int, template: str, blanks: bool, broken: bool) -> None:
         _assert_same(*_roundtrip(layout, seed, template, blanks, broken))
+
+    check()
+
+
+def _assert_same_era(record: dict, parsed: dict) -> None:
+    """2008–2018: the statistics table (stat2014) and the figures stated in prose, nothing else."""
+    assert parsed["status"] == "ok", (parsed["errors"], parsed["warnings"])
+    for key in ("template", "title", "agency", "year", "published", "statistics", *TABLES):
+        assert parsed[key] == record[key], key
+    assert {v["key"]: v["value"] for v in parsed["text_values"]} == record["text_values"]
+    planted = {(f["id"], f["scope"]) for f in synth.failing(record)}
+    assert {(c["id"], c["scope"]) for c in parsed["checks"] if not c["ok"]} == planted
+    expected_sources = {"text_values"} | ({"statistics"} if record["statistics"] else set())
+    assert set(parsed["sources"]) == expected_sources
+
+
+@pytest.mark.parametrize("template", synth.ERA_TEMPLATES)
+@pytest.mark.parametrize("layout", sorted(synth.LAYOUTS))
+def test_parse_inverts_render_for_every_era(layout: str, template: str) -> None:
+    @settings(max_examples=ERA_EXAMPLES.get(layout, DEFAULT_ERA_EXAMPLES), deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(seed=st.integers(min_value=0, max_value=2**32 - 1), blanks=st.booleans(), broken=st.booleans())
+    def check(seed: int, blanks: bool, broken: bool) -> None:
+        _assert_same_era(*_roundtrip(layout, seed, template, blanks, broken))
 
     check()
 
