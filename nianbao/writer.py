@@ -4,21 +4,21 @@ Workers started with NIANBAO_ARCHIVE_WRITER=queue push every fetched document (b
 Redis list instead of touching the archive. This process, on the archive's host, opens the crawl, publishes
 what workers need from the archive (validators for conditional requests, documents to re-check), then stores,
 parses and writes each document in turn — one SQLite writer, whatever the number of workers and machines.
+Messages are JSON (crawler.queue_codec), checked and size-capped: a hostile message is rejected, never run.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
 import time
 from collections.abc import Callable
 from typing import Any
 
+from archive.directory import Archive
 from crawler.distributed import members, run_keys
-from crawler.items import FetchedDocument
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
+from crawler.queue_codec import RejectedMessage, decode
 from crawler.urls import host_of
-from nianbao.pipeline import Archive
 
 
 def publish(server: Any, keys: dict[str, str], archive: Archive) -> int:
@@ -64,11 +64,15 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
             if until_done and run_finished(server, keys):
                 break
             continue
-        payload = pickle.loads(got[1])
+        try:
+            payload = decode(got[1])
+        except RejectedMessage as exc:
+            say(f"  rejected a queue message: {exc}")
+            continue
         if "robots" in payload:
             pipeline.write_robots(payload["robots"], None)
         else:
-            pipeline.write(FetchedDocument(**payload["item"]), payload["crawl_id"], payload["worker"])
+            pipeline.write(payload["item"], payload["crawl_id"], payload["worker"])
             written += 1
         if time.monotonic() - last > 10:
             say(f"  {written} documents written, {server.llen(keys['items'])} waiting")
