@@ -27,6 +27,7 @@ def disallows(robots_txt: str | None, user_agent: str = USER_AGENT) -> str | Non
     Protego decides; the file's Disallow lines are only the candidates it is asked about."""
     if not robots_txt:
         return None
+    robots_txt = robots_txt.removeprefix("\ufeff")  # as Scrapy's robots parsers read it
     parser = Protego.parse(robots_txt)
     rules = dict.fromkeys(DISALLOW_LINE.findall(robots_txt))
     forbidden = [r for r in rules if not parser.can_fetch("http://robots.invalid" + _example_path(r), user_agent)]
