@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlite_utils import Database
 
 from archive.db import write_transaction
 from archive.directory import Archive
@@ -66,23 +69,20 @@ def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url
     existing = _same_fetch(archive, doc.url, sha) if once_per_url else None
     warc = None if existing and existing[1] else _write_warc(archive, doc, fmt)
     record = parse(sha, fmt)
-    try:
-        with write_transaction(archive.db) as db:
-            save_document(db, sha, len(doc.body), fmt, CONTENT_TYPES.get(fmt), doc.fetched_at)
-            fetch_id, report = _save_fetch(db, doc, sha, existing, warc, record if twins else None)
-            if record is not None and report == "new":
-                save_report(db, record, source_url=doc.url, seen=doc.fetched_at, hint_code=hint_code)
-    except sqlite3.OperationalError as exc:
-        if is_full(exc):
-            raise write_error("database", exc) from exc
-        raise
+    with _transaction(archive) as db:
+        if once_per_url:  # again, under the write lock: another writer may have recorded it meanwhile
+            existing = _same_fetch(archive, doc.url, sha)
+        save_document(db, sha, len(doc.body), fmt, CONTENT_TYPES.get(fmt), doc.fetched_at)
+        fetch_id, report = _save_fetch(db, doc, sha, existing, warc, record if twins else None)
+        if record is not None and report == "new":
+            save_report(db, record, source_url=doc.url, seen=doc.fetched_at, hint_code=hint_code)
     return Written(sha, fetch_id, report if record is not None else "none")
 
 
 def write_outcome(archive: Archive, fetch: dict[str, Any], host: str | None = None) -> None:
     """A fetch that brought no document (blocked, robots, removed, error, not modified): its row, and what it
     means for the site (blocked) or the reports at that URL (removed)."""
-    with write_transaction(archive.db) as db:
+    with _transaction(archive) as db:
         save_fetch(db, {**fetch, "dedupe": False})
         if fetch["outcome"] == "removed":
             db.execute("UPDATE reports SET removed_at = ? WHERE source_url = ? AND removed_at IS NULL",
@@ -94,11 +94,23 @@ def write_outcome(archive: Archive, fetch: dict[str, Any], host: str | None = No
 
 def write_sites(archive: Archive, sites: list[dict[str, Any]], finished_crawl: int | None, when: str) -> None:
     """Site rows (robots.txt as fetched …) and, given a crawl id, that crawl's end."""
-    with write_transaction(archive.db) as db:
+    with _transaction(archive) as db:
         for site in sites:
             db["sites"].upsert(site, pk="host")
         if finished_crawl:
             db["crawls"].update(finished_crawl, {"finished_at": when})
+
+
+@contextmanager
+def _transaction(archive: Archive) -> Iterator[Database]:
+    """BEGIN IMMEDIATE … COMMIT; a full disk becomes an ArchiveWriteError (SQLite has rolled back)."""
+    try:
+        with write_transaction(archive.db) as db:
+            yield db
+    except sqlite3.OperationalError as exc:
+        if is_full(exc):
+            raise write_error("database", exc) from exc
+        raise
 
 
 def _same_fetch(archive: Archive, url: str, sha: str) -> tuple[int, str | None] | None:
@@ -119,7 +131,7 @@ def _save_fetch(db: Any, doc: Arrival, sha: str, existing: tuple[int, str | None
                 warc: tuple[str, int] | None, twin_of: dict | None) -> tuple[int | None, str]:
     """The fetch row (new, or an old one given its missing WARC record); "twin" when the report is another's."""
     if existing is not None:
-        if warc is not None:
+        if warc is not None and existing[1] is None:
             db["fetches"].update(existing[0], {"warc_file": warc[0], "warc_offset": warc[1]})
         return existing[0], "new"
     row = {"sha256": sha, "url": doc.url, "final_url": doc.url, "fetched_at": doc.fetched_at, "outcome": "ok",

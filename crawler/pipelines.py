@@ -1,14 +1,19 @@
-"""The crawler's only door into the archive: store, record and parse every fetched document."""
+"""The crawler's door into the archive: every fetched document goes through archive.writer (raw bytes, WARC
+record, then one transaction), every failed fetch is recorded as such; a full disk stops the crawl cleanly."""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from archive.directory import Archive
+from archive.errors import ArchiveWriteError
 from archive.save import now
 from archive.writer import Arrival, write_document, write_outcome, write_sites
 from crawler.distributed import item_written, worker_id
@@ -19,6 +24,7 @@ from crawler.settings import USER_AGENT
 from crawler.urls import host_of, is_image
 from parsers import parse
 
+logger = logging.getLogger(__name__)
 FAILURE_KINDS = {"blocked", "robots", "removed", "error", "refused"}
 NEVER_A_REPORT_ALONE = {"image"}  # page images are parts of their article's report, not reports
 
@@ -111,6 +117,7 @@ class ArchivePipeline:
         distributed = crawler is not None and crawler.settings.get("REDIS_URL")
         self.worker = worker_id() if distributed else None
         self.user_agent = crawler.settings.get("USER_AGENT") if crawler is not None else USER_AGENT
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -140,9 +147,20 @@ class ArchivePipeline:
         self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
-        self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+        try:
+            self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+        except ArchiveWriteError as exc:  # a full disk: stop cleanly, the same crawl resumes once there is room
+            self._stop(str(exc))
+            raise DropItem(str(exc)) from None
         item_written(self.crawler, item)
         return item
+
+    def _stop(self, message: str) -> None:
+        logger.error("archive write failed, stopping the crawl: %s", message)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and engine.spider is not None and not self.stopping:
+            self.stopping = True
+            deferred_from_coro(engine.close_spider_async(reason="archive_write_error"))
 
     def write(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
         """Record one fetched document (also what `nianbao archive-writer` does with queued items)."""

@@ -209,6 +209,9 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
     extra = dict(item.split("=", 1) for item in settings)
     stats = run_crawl(archive_dir, spider, sources_path=sources_path, ids=ids, division=division, jobdir=jobdir,
                       proxy=proxy, allow_hosts=allow_hosts, extra=extra, redis_url=redis_url, run=run)
+    if stats.get("finish_reason") == "archive_write_error":
+        raise click.ClickException("the archive could not be written (the reason is logged above); the crawl "
+                                   "stopped, and the same command resumes it once that is fixed")
     click.echo(f"crawl finished: {stats}")
 
 

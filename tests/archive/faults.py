@@ -3,10 +3,15 @@ itself at a chosen point of a write), and what `archive.verify` finds."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 import synth
 from archive.directory import Archive
@@ -111,3 +116,16 @@ def contents(archive: Path) -> dict[str, set]:
         "documents": {r["sha256"] for r in db["documents"].rows},
         "reports": {(r["sha256"], r["status"], r["year"], r["agency"]) for r in db["reports"].rows},
     }
+
+
+@contextmanager
+def small_tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `path` (skips where mounting is not allowed)."""
+    path.mkdir(parents=True)
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root): the full-disk tests need a real full filesystem")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)

@@ -10,13 +10,11 @@ import random
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.archive.faults import contents, ingest, problems, report_folder, start_ingest
+from tests.archive.faults import contents, ingest, problems, report_folder, small_tmpfs, start_ingest
 
 
 @pytest.fixture(scope="module")
@@ -74,19 +72,6 @@ def test_two_ingests_at_once_both_succeed(tmp_path: Path, folder: Path) -> None:
     got = contents(archive)
     assert len(got["fetches"]) == len(list(folder.iterdir())) + len(list(other.iterdir()))
     assert {sha for sha, *_ in got["reports"]} == got["documents"]  # every document has its report
-
-
-@contextmanager
-def small_tmpfs(path: Path, size: str) -> Iterator[Path]:
-    """A tmpfs of `size` mounted at `path` (skips where mounting is not allowed)."""
-    path.mkdir(parents=True)
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root): the full-disk tests need a real full filesystem")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
 
 
 @pytest.mark.parametrize("store", ["raw", "warc"])
