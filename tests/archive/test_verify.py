@@ -144,3 +144,16 @@ def test_archive_package_imports_neither_crawler_nor_nianbao() -> None:
                         for line in p.read_text(encoding="utf-8").splitlines())]
     assert offenders == []
     assert Archive.__module__ == "archive.directory"
+
+
+def test_rerun_ingest_writes_a_missing_warc_record_instead_of_deduplicating_it(archive: Path, tmp_path: Path) -> None:
+    """A fetch row without its WARC record (what a kill left before the one write order) is completed on rerun."""
+    db = Database(archive / "nianbao.db")
+    fetch = next(db["fetches"].rows)
+    db["fetches"].update(fetch["id"], {"warc_file": None, "warc_offset": None})
+    db.conn.commit()
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "in"), "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert db["fetches"].get(fetch["id"])["warc_file"]
+    assert db["fetches"].count == 9  # completed, not a second fetch row
+    assert problems(archive) == []
