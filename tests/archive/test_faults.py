@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -43,16 +45,29 @@ def test_kill_9_at_each_point_of_a_write_then_rerun_completes_the_archive(
     assert contents(archive) == clean
 
 
+def _fetch_count(archive: Path) -> int:
+    try:
+        with closing(sqlite3.connect(archive / "nianbao.db", timeout=30)) as db:
+            return db.execute("SELECT count(*) FROM fetches").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
 def test_kill_9_at_random_times_during_ingest(tmp_path: Path, folder: Path, clean: dict[str, set]) -> None:
+    """Each run is killed a random moment after it has written a random number (1–4) of documents."""
     archive, rng, kills = tmp_path / "a", random.Random(12), 0
-    for _ in range(5):
+    for _ in range(4):
+        before, step = _fetch_count(archive), rng.randint(1, 4)
         proc = start_ingest(archive, folder)
-        time.sleep(rng.uniform(0.8, 3.0))
+        while proc.poll() is None and _fetch_count(archive) < before + step:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.2))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
         proc.communicate()
     assert kills >= 3, "the ingest finished before most kills: the test did not test anything"
+    assert _fetch_count(archive) < len(clean["fetches"])
     code, out = ingest(archive, folder)
     assert code == 0, out
     assert problems(archive) == []
