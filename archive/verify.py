@@ -48,7 +48,7 @@ class WarcRecord:
 class Findings:
     problems: list[Problem] = field(default_factory=list)
     sha1: dict[str, str] = field(default_factory=dict)  # sha256 of each intact raw file → its sha1:BASE32
-    records: dict[tuple[str, int], WarcRecord] = field(default_factory=dict)
+    records: dict[tuple[str, int], WarcRecord] = field(default_factory=dict)  # response and resource records
     broken_at: dict[str, int] = field(default_factory=dict)  # WARC file → offset where reading fails
 
 
@@ -85,6 +85,8 @@ def _read_warc(path: Path, found: Findings) -> None:
         try:
             for record in records:
                 offset = records.get_record_offset()
+                if record.rec_type not in ("response", "resource"):
+                    continue  # request records and the like hold no document
                 found.records[(path.name, offset)] = WarcRecord(
                     record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or "",
                     record.rec_headers.get_header("WARC-Payload-Digest") or "")
@@ -139,9 +141,7 @@ def repair(archive: Archive) -> tuple[list[str], Findings]:
 
 def _payload_for(archive: Archive, found: Findings, sha: str) -> bytes | None:
     """The bytes with this sha256 from any WARC record that holds them, or None."""
-    for (name, offset), record in found.records.items():
-        if record.rec_type not in ("response", "resource"):
-            continue
+    for name, offset in found.records:
         with (archive.warc.root / name).open("rb") as f:
             f.seek(offset)
             data = next(iter(ArchiveIterator(f))).raw_stream.read()

@@ -26,7 +26,7 @@ def run_verify(archive_dir: str, fix: bool, say: Callable[[str], None] = print) 
         say(str(problem))
     records = len(found.records)
     if not found.problems:
-        say(f"archive OK: {len(found.sha1)} raw files, {records} WARC records")
+        say(f"archive OK: {len(found.sha1)} raw files, {records} WARC records of documents")
         return 0
     kinds = Counter(p.kind for p in found.problems)
     hint = "" if fix else "; `nianbao verify --repair` fixes what the archive's own data allows"

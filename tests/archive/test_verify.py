@@ -48,7 +48,7 @@ def _records_end_to_end(path: Path) -> int:
 def test_a_whole_archive_verifies(archive: Path) -> None:
     code, out = _verify(archive)
     assert code == 0, out
-    assert "archive OK: 9 raw files, 9 WARC records" in out
+    assert "archive OK: 9 raw files, 9 WARC records of documents" in out
 
 
 def test_corrupt_and_missing_raw_files_reported_repaired_from_warc(archive: Path) -> None:
