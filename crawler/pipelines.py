@@ -144,7 +144,10 @@ class ArchivePipeline:
         if self._archive is None:
             return
         spider = self._spider(spider)
-        self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
+        try:
+            self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
+        except ArchiveWriteError as exc:
+            logger.error("could not record robots.txt and the crawl's end: %s", exc)
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
         try:

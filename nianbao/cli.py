@@ -338,9 +338,13 @@ def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool)
 
     Example: nianbao archive-writer --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
+    from archive.errors import ArchiveWriteError
     from nianbao.writer import run_writer
 
-    run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    try:
+        run_writer(archive_dir, redis_url, run, until_done, click.echo)
+    except ArchiveWriteError as exc:
+        raise click.ClickException(f"{exc} (the message being written is back in the queue)") from None
 
 
 @cli.command()

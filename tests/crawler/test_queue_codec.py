@@ -1,6 +1,7 @@
 """The queue between queue-mode workers and `nianbao archive-writer` carries data, not code: JSON with base64
 bodies, size-capped and checked field by field. A pickle pushed by anyone who can write to that Redis is
-rejected with a message and never executed."""
+rejected with a message and never executed. A message leaves Redis only once written: a writer killed with
+SIGKILL in the middle of writing loses nothing."""
 
 from __future__ import annotations
 
@@ -93,6 +94,50 @@ def test_a_hostile_pickle_is_rejected_and_never_runs(tmp_path: Path) -> None:
     assert "rejected a queue message: not a JSON queue message" in out
     assert not marker.exists()  # …but not in the archive writer
     assert _fetches(archive) == [("http://www.example.gov.cn/2024.html",)]  # the good message after it was written
+
+
+KILL_IN_WRITE = """
+import os, signal
+import crawler.pipelines as target
+def write(self, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+target.ArchivePipeline.write = write
+from nianbao.cli import cli
+cli()
+"""
+
+
+def _writer(archive: Path, redis_url: str, log: Path, script: str = "from nianbao.cli import cli; cli()",
+            *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, "archive-writer", "--archive", str(archive),
+                             "--redis", redis_url, "--run", "killed", *extra],
+                            env=env(), stdout=log.open("w"), stderr=subprocess.STDOUT, text=True)
+
+
+def test_a_writer_killed_mid_write_loses_nothing(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis_url:
+        import redis
+
+        server = redis.Redis.from_url(redis_url)
+        keys = run_keys("killed")
+        server.rpush(keys["items"], encode({"item": asdict(_item()), "crawl_id": None, "worker": "w1"}))
+        doomed = _writer(archive, redis_url, tmp_path / "doomed.log", KILL_IN_WRITE)
+        assert doomed.wait(timeout=120) == -9, (tmp_path / "doomed.log").read_text()
+        assert _fetches(archive) == []
+        assert server.llen(keys["items"]) == 0  # taken, not written: only the writing list holds it now
+        writer = _writer(archive, redis_url, tmp_path / "writer.log")
+        try:
+            deadline = time.monotonic() + 120
+            while not _fetches(archive) or server.llen(keys["items"] + ":writing"):  # written, then let go
+                assert writer.poll() is None, (tmp_path / "writer.log").read_text()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        finally:
+            writer.terminate()
+            writer.wait(timeout=30)
+    assert "took back the message a stopped writer had not finished" in (tmp_path / "writer.log").read_text()
+    assert _fetches(archive) == [("http://www.example.gov.cn/2024.html",)]
 
 
 def _fetches(archive: Path) -> list[tuple]:
