@@ -1,7 +1,8 @@
 """Content-addressed store of raw documents: the bytes exactly as fetched, named by their sha256.
 
 Writes are atomic (temp file in the same directory, fsync, rename), so a crash never leaves a half
-file under a final name, and storing the same bytes twice is a no-op.
+file under a final name. Storing bytes that are already there checks the stored file's hash and
+rewrites it when it is corrupt, so re-ingesting the original bytes repairs a damaged store.
 """
 
 from __future__ import annotations
@@ -9,11 +10,27 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from archive.errors import write_error
+
+
+class CorruptDocument(ValueError):
+    """A stored file whose bytes no longer hash to its name."""
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in chunks (stored documents can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class RawStore:
@@ -28,32 +45,48 @@ class RawStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
-    def put(self, data: bytes) -> str:
-        """Store bytes and return their sha256; existing content is never rewritten."""
-        digest = sha256_of(data)
-        final = self.path(digest)
-        if final.exists():
-            return digest
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
+    def is_intact(self, sha256: str) -> bool:
+        """The file exists and its bytes hash to its name."""
+        path = self.path(sha256)
         try:
+            return path.is_file() and file_sha256(path) == sha256
+        except OSError:
+            return False
+
+    def put(self, data: bytes) -> str:
+        """Store bytes and return their sha256. An intact existing file is kept; a missing or corrupt one is
+        (re)written. Raises ArchiveWriteError (disk full, …) with nothing left half-written."""
+        digest = sha256_of(data)
+        if self.is_intact(digest):
+            return digest
+        final = self.path(digest)
+        tmp = None
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, final)
+        except OSError as exc:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            raise write_error("raw store", exc) from exc
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
             raise
         return digest
 
     def read(self, sha256: str) -> bytes:
+        """The stored bytes; FileNotFoundError when missing, CorruptDocument when they do not match the hash."""
         data = self.path(sha256).read_bytes()
         if sha256_of(data) != sha256:
-            raise ValueError(f"stored document {sha256} is corrupt (hash mismatch)")
+            raise CorruptDocument(f"stored document {sha256} is corrupt (hash mismatch)")
         return data
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         """Every stored sha256 (temp files of interrupted writes are skipped)."""
         for path in sorted(self.root.glob("??/??/*")):
             if not path.name.startswith(".tmp-"):

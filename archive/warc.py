@@ -3,39 +3,125 @@
 HTTP fetches become `response` records (status line, headers, body) with a `request` record;
 files ingested from disk become `resource` records. Files are appended per day and gzip-compressed
 per record, which is what warcio and pywb expect.
+
+Appends are safe against kills and full disks: under an exclusive lock the writer first checks that the
+file ends on a complete gzip member (a writer killed mid-append leaves a partial one; its bytes are moved
+to `<file>.partial-<offset>` and cut off), then writes, flushes and fsyncs; a failed write is cut back to
+where it started. So every reader can read every file from start to end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import os
+import zlib
 from io import BytesIO
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.errors import write_error
+
+CHUNK = 1 << 16
+
+
+def complete_end(path: Path, start: int = 0) -> int:
+    """Offset just after the last complete gzip member, reading from `start` (a member boundary)."""
+    good = pos = start
+    member = zlib.decompressobj(31)
+    with path.open("rb") as f:
+        f.seek(start)
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            while chunk:
+                try:
+                    member.decompress(chunk, CHUNK * 64)
+                    while member.unconsumed_tail and not member.eof:
+                        member.decompress(member.unconsumed_tail, CHUNK * 64)
+                except zlib.error:
+                    return good
+                if not member.eof:
+                    pos += len(chunk)
+                    break
+                pos += len(chunk) - len(member.unused_data)
+                good, chunk = pos, member.unused_data
+                member = zlib.decompressobj(31)
+    return good
+
 
 class WarcLog:
+    """The `warc/` directory of an archive: one gzip WARC file per UTC day."""
+
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        self._checked: dict[Path, int] = {}  # file → a length known to end on a complete member
 
     def _file(self, when: dt.datetime) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
         return self.root / f"nianbao-{when:%Y%m%d}.warc.gz"
 
-    def _append(self, when: dt.datetime, records: list) -> tuple[str, int]:
-        """Append records under an exclusive lock (several crawl workers may share the directory)."""
-        path = self._file(when)
-        with open(path, "ab") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
+    def _hint(self, path: Path) -> Path:
+        return path.with_name(f".{path.name}.checked")
+
+    def _known_good(self, path: Path, size: int) -> int:
+        """Where checking may start: this process's last check, or the length the last writer left in the hint."""
+        known = self._checked.get(path)
+        if known is None:
             try:
-                offset = f.seek(0, 2)
-                writer = WARCWriter(f, gzip=True)
-                for record in records:
-                    writer.write_record(record)
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+                known = int(self._hint(path).read_text())
+            except (OSError, ValueError):
+                known = 0
+        return known if known <= size else 0
+
+    def _good_end(self, path: Path, fd: int) -> int:
+        """Length of the file once a partial last record (a writer killed mid-append) is cut off and kept aside."""
+        size = os.fstat(fd).st_size
+        start = self._known_good(path, size)
+        end = complete_end(path, start) if start < size else size
+        if end == start and start and end < size:
+            end = complete_end(path, 0)  # the hint did not fall on a member boundary: check from the start
+        if end < size:
+            with path.open("rb") as src:
+                src.seek(end)
+                path.with_name(f"{path.name}.partial-{end}").write_bytes(src.read())
+            os.ftruncate(fd, end)
+        return end
+
+    def _append(self, when: dt.datetime, records: list) -> tuple[str, int]:
+        """Append records under an exclusive lock (several writers may share the directory); returns the file
+        name and the offset of the first record. Raises ArchiveWriteError with the file as it was before."""
+        buffer = BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        for record in records:
+            writer.write_record(record)
+        data = buffer.getvalue()
+        path = self._file(when)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise write_error("WARC file", exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                offset = self._good_end(path, fd)
+            except OSError as exc:
+                raise write_error("WARC file", exc) from exc
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError as exc:
+                os.ftruncate(fd, offset)
+                raise write_error("WARC file", exc) from exc
+            self._checked[path] = offset + len(data)
+            try:
+                self._hint(path).write_text(str(offset + len(data)))
+            except OSError:
+                self._hint(path).unlink(missing_ok=True)  # only a shortcut: without it the next writer reads more
+        finally:
+            os.close(fd)  # closing releases the lock
         return path.name, offset
 
     def write_response(self, url: str, status: int, headers: dict[str, str], body: bytes,

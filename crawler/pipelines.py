@@ -1,39 +1,32 @@
-"""The crawler's only door into the archive: store, record and parse every fetched document."""
+"""The crawler's door into the archive: every fetched document goes through archive.writer (raw bytes, WARC
+record, then one transaction), every failed fetch is recorded as such; a full disk stops the crawl cleanly."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import pickle
+import logging
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import Spider, signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
-from archive.db import write_transaction
-from archive.save import now, save_document, save_fetch, save_report, twin_report
+from archive.directory import Archive
+from archive.errors import ArchiveWriteError
+from archive.save import now
+from archive.writer import Arrival, write_document, write_outcome, write_sites
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
+from crawler.queue_codec import encode
+from crawler.robots import disallows
+from crawler.settings import USER_AGENT
 from crawler.urls import host_of, is_image
-from nianbao.pipeline import CONTENT_TYPES, Archive
 from parsers import parse
-from parsers.sniff import sniff
 
+logger = logging.getLogger(__name__)
 FAILURE_KINDS = {"blocked", "robots", "removed", "error", "refused"}
 NEVER_A_REPORT_ALONE = {"image"}  # page images are parts of their article's report, not reports
-
-
-def disallows(robots_txt: str) -> str | None:
-    """The Disallow paths that apply to every agent (User-agent: *), one per line; None when there are none."""
-    paths, applies = [], False
-    for line in robots_txt.splitlines():
-        field, _, value = line.partition(":")
-        field, value = field.strip().lower(), value.split("#")[0].strip()
-        if field == "user-agent":
-            applies = value == "*"
-        elif field == "disallow" and applies and value:
-            paths.append(value)
-    return "\n".join(paths) or None
 
 
 def known_validators(archive: Archive) -> dict[str, dict[str, str]]:
@@ -103,7 +96,7 @@ class QueuePipeline:
         return cls(crawler)
 
     def _push(self, payload: dict[str, Any]) -> None:
-        self.server.rpush(self.key, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        self.server.rpush(self.key, encode(payload))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
         crawl_id = getattr(self.crawler.spider, "crawl_id", None)
@@ -117,18 +110,33 @@ class QueuePipeline:
 
 
 class ArchivePipeline:
+    """Write every fetched document through archive.writer (raw bytes, WARC record, then one transaction)."""
+
     def __init__(self, archive_dir: str, crawler: Any = None) -> None:
         self.archive_dir = archive_dir
         self.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to methods where it is optional
-        self.archive: Archive | None = None
+        self._archive: Archive | None = None
         distributed = crawler is not None and crawler.settings.get("REDIS_URL")
         self.worker = worker_id() if distributed else None
+        self.user_agent = crawler.settings.get("USER_AGENT") if crawler is not None else USER_AGENT
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         pipeline = cls(crawler.settings.get("NIANBAO_ARCHIVE"), crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
+
+    @property
+    def archive(self) -> Archive:
+        """The open archive; a real error (not an assert, which `python -O` drops) when used before opening."""
+        if self._archive is None:
+            raise RuntimeError("ArchivePipeline used before open_spider() opened the archive")
+        return self._archive
+
+    @archive.setter
+    def archive(self, archive: Archive) -> None:
+        self._archive = archive
 
     def _spider(self, spider: Spider | None) -> Spider | None:
         return spider or (self.crawler.spider if self.crawler is not None else None)
@@ -137,40 +145,52 @@ class ArchivePipeline:
         self.archive = Archive.open(self.archive_dir)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        if not self.archive:
+        if self._archive is None:
             return
-        self.write_robots(getattr(self._spider(spider), "robots_seen", {}), None)
+        spider = self._spider(spider)
+        try:
+            self.write_robots(getattr(spider, "robots_seen", {}), None)
+        except ArchiveWriteError as exc:
+            logger.error("could not record robots.txt: %s", exc)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Only a crawl that ran to its end is finished; one stopped early (Ctrl-C, SIGTERM) is resumed later."""
-        if self.archive and reason == "finished":
-            self.write_robots({}, getattr(spider, "crawl_id", None))
+        if self._archive is not None and reason == "finished":
+            try:
+                self.write_robots({}, getattr(spider, "crawl_id", None))
+            except ArchiveWriteError as exc:
+                logger.error("could not record the crawl's end: %s", exc)
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
-        self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+        try:
+            self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+        except ArchiveWriteError as exc:  # a full disk: stop cleanly, the same crawl resumes once there is room
+            self._stop(str(exc))
+            raise DropItem(str(exc)) from None
         item_written(self.crawler, item)
         return item
 
+    def _stop(self, message: str) -> None:
+        logger.error("archive write failed, stopping the crawl: %s", message)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None and engine.spider is not None and not self.stopping:
+            self.stopping = True
+            deferred_from_coro(engine.close_spider_async(reason="archive_write_error"))
+
     def write(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
         """Record one fetched document (also what `nianbao archive-writer` does with queued items)."""
-        assert self.archive is not None
         if item.kind in FAILURE_KINDS or item.kind == "not_modified":
-            self._record_outcome(item, crawl_id, worker)
+            write_outcome(self.archive, self._fetch_row(item, crawl_id, worker, None, item.kind), host_of(item.url))
         else:
-            self._archive(item, crawl_id, worker)
+            self._archive_document(item, crawl_id, worker)
 
     def write_robots(self, robots_seen: dict[str, dict[str, Any]], finished_crawl: int | None) -> None:
         """Each host's robots.txt as fetched; and, given a crawl id, that crawl's end."""
-        assert self.archive is not None
         when = now()
-        db = self.archive.db
-        with write_transaction(db):
-            for host, robots in robots_seen.items():
-                db["sites"].upsert({"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": when,
-                                    "robots_disallows": disallows(robots["text"]), "last_crawled_at": when}, pk="host")
-            if finished_crawl:  # never rewrites the end of a crawl that had finished
-                db.execute("UPDATE crawls SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
-                           [when, finished_crawl])
+        sites = [{"host": host, "robots_txt": robots["text"] or None, "robots_checked_at": when,
+                  "robots_disallows": disallows(robots["text"], self.user_agent), "last_crawled_at": when}
+                 for host, robots in robots_seen.items()]
+        write_sites(self.archive, sites, finished_crawl, when)
 
     @staticmethod
     def _fetch_row(item: FetchedDocument, crawl_id: int | None, worker: str | None, sha: str | None,
@@ -180,48 +200,26 @@ class ArchivePipeline:
                 "outcome": outcome, "source_id": None, "crawl_id": crawl_id, "kind": item.kind,
                 "meta": _meta_json(item), "note": item.note, "worker": worker}
 
-    def _record_outcome(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
+    def _archive_document(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
+        """Through the archive's one writer: a crawl killed at any point leaves either nothing or everything of
+        this document in the database, and a resumed crawl skips what this crawl already archived."""
         archive = self.archive
-        assert archive is not None
-        with write_transaction(archive.db):
-            save_fetch(archive.db, {**self._fetch_row(item, crawl_id, worker, None, item.kind), "dedupe": False})
-            host = host_of(item.url)
-            if item.kind == "removed":
-                archive.db.execute("UPDATE reports SET removed_at = ? WHERE source_url = ? AND removed_at IS NULL",
-                                   [item.fetched_at, item.url])
-            elif item.kind == "blocked":
-                archive.db["sites"].upsert({"host": host, "blocked_by": item.note, "blocked_at": item.fetched_at},
-                                           pk="host")
-
-    def _archive(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> None:
-        """Raw bytes and WARC record first, then one transaction for document, fetch and report: a crawl killed
-        at any point leaves either nothing or everything of this document, and a resumed crawl skips it."""
-        archive = self.archive
-        assert archive is not None
         if crawl_id is not None and archive.db["fetches"].count_where(
                 "crawl_id = ? AND url = ? AND outcome = 'ok'", [crawl_id, item.url]):
             return  # already archived by this crawl (a resumed crawl re-discovers what it had done)
-        fmt = sniff(item.body, item.url)
-        sha = archive.store.put(item.body)  # raw bytes first: parsing can always be redone from here
-        when = dt.datetime.strptime(item.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-        warc_file, offset = archive.warc.write_response(item.url, item.http_status, item.headers, item.body, when)
-        record = self._parse(item, sha, fmt) if item.kind in ("article", "attachment") else None
-        with write_transaction(archive.db):
-            save_document(archive.db, sha, len(item.body), fmt, CONTENT_TYPES.get(fmt), item.fetched_at)
-            row = {**self._fetch_row(item, crawl_id, worker, sha, "ok"), "warc_file": warc_file, "warc_offset": offset}
-            twin = twin_report(archive.db, record, exclude_url=item.url) if record else None
-            if twin is not None:
-                row["note"] = f"same report as #{twin} (another rendering)"
-            save_fetch(archive.db, {**row, "dedupe": False})
-            if record is not None and twin is None:
-                save_report(archive.db, record, source_url=item.url, seen=item.fetched_at,
-                            hint_code=item.division_code)
+        row = self._fetch_row(item, crawl_id, worker, None, "ok")
+        fetch = {k: v for k, v in row.items() if k not in ("sha256", "url", "fetched_at", "outcome", "http_status",
+                                                           "headers")}
+        doc = Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
+                      headers=item.headers, fetch=fetch)
+        write_document(archive, doc, lambda sha, fmt: self._parse(item, sha, fmt), twins=True,
+                       hint_code=item.division_code)
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
-        """The report a new document holds; None for wrapper pages, page images and bytes parsed before."""
-        archive = self.archive
-        assert archive is not None
-        if fmt in NEVER_A_REPORT_ALONE or archive.db["reports"].count_where("sha256 = ?", [sha]):
+        """The report a new document holds; None for lists, wrapper pages, page images and bytes parsed before."""
+        if item.kind not in ("article", "attachment"):
+            return None
+        if fmt in NEVER_A_REPORT_ALONE or self.archive.db["reports"].count_where("sha256 = ?", [sha]):
             return None
         record = parse(item.body, source=item.url, content_type=item.headers.get("Content-Type"))
         if item.kind == "article" and item.attachments and not _has_tables(record):

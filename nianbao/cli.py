@@ -84,9 +84,13 @@ def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
 
     Example: nianbao ingest ../shared/corpus --archive var/archive
     """
+    from archive.errors import ArchiveWriteError
     from nianbao.pipeline import Archive, ingest_paths
 
-    outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True))
+    try:
+        outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True))
+    except ArchiveWriteError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
 
 
@@ -104,7 +108,29 @@ def reparse(archive_dir: str, status: str | None) -> None:
     from nianbao.pipeline import reparse as run
 
     outcome = run(Archive.open(archive_dir), status)
+    for problem in outcome.problems:
+        click.echo(f"skipped: {problem}", err=True)
     click.echo(f"reports: {dict(outcome.counts)}; by status: {dict(outcome.statuses)}")
+    if outcome.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@ARCHIVE_OPTION
+@click.option("--repair", is_flag=True, help="Fix what the archive's own data allows (see above).")
+def verify(archive_dir: str, repair: bool) -> None:
+    """Check the whole archive: raw files against their hashes, every fetch against its WARC record, every
+    report against its document, every WARC file readable from start to end. Exits 1 when something is wrong.
+
+    --repair moves corrupt raw files to raw-quarantine/ (restoring them from WARC records when those hold the
+    bytes), cuts a broken WARC file at its last good record (the rest kept aside) and writes missing WARC
+    records again from good raw bytes.
+
+    Example: nianbao verify --archive var/archive --repair
+    """
+    from nianbao.checking import run_verify
+
+    sys.exit(run_verify(archive_dir, repair, click.echo))
 
 
 @cli.command()
@@ -396,6 +422,7 @@ def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool)
 
     Example: nianbao archive-writer --archive /srv/nianbao/archive --redis redis://10.0.0.5:6379 --run 2026-12
     """
+    from archive.errors import ArchiveWriteError
     from nianbao.runlock import ArchiveBusy
     from nianbao.writer import run_writer
 
@@ -404,6 +431,8 @@ def archive_writer(archive_dir: str, redis_url: str, run: str, until_done: bool)
     except ArchiveBusy as exc:
         click.echo(str(exc), err=True)
         sys.exit(75)
+    except ArchiveWriteError as exc:
+        raise click.ClickException(f"{exc} (the message being written is back in the queue)") from None
 
 
 @cli.command()

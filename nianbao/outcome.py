@@ -39,7 +39,11 @@ def judge(stats: dict[str, Any]) -> Outcome:
         problems.append(f"{tracebacks} error(s) with tracebacks in the log, first: "
                         + " | ".join(stats.get("nianbao/first_errors") or []))
         code = ERRORS_IN_LOG
-    if reason != "finished":
+    if reason == "archive_write_error":
+        problems.append("the archive could not be written (the reason is logged above, e.g. a full disk); the crawl "
+                        "stopped, and the same command resumes it once that is fixed")
+        code = ERRORS_IN_LOG
+    elif reason != "finished":
         problems.append(f"the crawl did not finish ({reason}); run the same command again to resume it")
         code = ERRORS_IN_LOG
     if not problems:

@@ -1,12 +1,12 @@
 """The edge where parsers meet the archive: ingest files, reparse stored documents.
 
 Parsing always reads the bytes back from the raw store, so `reparse` needs no network and gives
-the same result as the first ingest would have with the same parser.
+the same result as the first ingest would have with the same parser. Every write goes through
+archive.writer, the one write path the crawler uses too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,39 +14,22 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.db import open_db
-from archive.mime import content_type
-from archive.rawstore import RawStore
-from archive.save import now, save_document, save_fetch, save_report
-from archive.warc import WarcLog
+from archive.db import write_transaction
+from archive.directory import Archive
+from archive.rawstore import CorruptDocument
+from archive.save import now, save_report
+from archive.writer import Arrival, write_document
 from parsers import PARSER_VERSION, parse
 from parsers.files import Unreadable, display_name, read_document, walk
-from parsers.sniff import sniff
 
-# Kept for crawler/pipelines.py: the same types, from archive.mime (Python's mimetypes).
-CONTENT_TYPES = {fmt: content_type(fmt) for fmt in ("html", "pdf", "txt", "md", "docx", "doc", "wps")}
-
-
-@dataclass
-class Archive:
-    """The three stores of one archive directory: SQLite, raw bytes, WARC log."""
-
-    root: Path
-    db: Database
-    store: RawStore
-    warc: WarcLog
-
-    @classmethod
-    def open(cls, root: str | Path) -> Archive:
-        root = Path(root)
-        root.mkdir(parents=True, exist_ok=True)
-        return cls(root, open_db(root / "nianbao.db"), RawStore(root / "raw"), WarcLog(root / "warc"))
+__all__ = ["Archive", "Outcome", "ingest_bytes", "ingest_paths", "reparse"]
 
 
 @dataclass
 class Outcome:
     counts: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)  # one line per document that could not be handled
 
 
 def _already_parsed(db: Database, sha256: str) -> bool:
@@ -55,23 +38,13 @@ def _already_parsed(db: Database, sha256: str) -> bool:
 
 
 def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str:
-    """Store, record the fetch (once per URL and content), parse and write. Returns what happened."""
-    when = dt.datetime.now(dt.UTC)
-    seen = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    fmt = sniff(data, name or url)
-    sha = archive.store.put(data)
-    with archive.db.atomic():
-        save_document(archive.db, sha, len(data), fmt, content_type(fmt), seen)
-        fetch_id = save_fetch(archive.db, {"sha256": sha, "url": url, "final_url": url, "fetched_at": seen,
-                                           "outcome": "ok"})
-    if fetch_id is not None:
-        warc_file, offset = archive.warc.write_resource(url, data, content_type(fmt) or "application/octet-stream",
-                                                        when)
-        archive.db["fetches"].update(fetch_id, {"warc_file": warc_file, "warc_offset": offset})
-    if _already_parsed(archive.db, sha):
-        return "unchanged"
-    save_report(archive.db, parse(data, source=name or url), source_url=url, seen=seen)
-    return "new"
+    """Store, record the fetch (once per URL and content), parse and write. Returns "new" or "unchanged"."""
+    def parse_new(sha: str, fmt: str) -> dict | None:
+        return None if _already_parsed(archive.db, sha) else parse(data, source=name or url)
+
+    written = write_document(archive, Arrival(url=url, body=data, fetched_at=now(), name=name), parse_new,
+                             once_per_url=True)
+    return "new" if written.report == "new" else "unchanged"
 
 
 def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[str], None] = print) -> Outcome:
@@ -95,14 +68,23 @@ def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[s
 
 
 def reparse(archive: Archive, only_status: str | None = None) -> Outcome:
-    """Run the current parsers over every stored document again; changed values are kept as history."""
+    """Run the current parsers over every stored document again; changed values are kept as history.
+    A document whose raw file is missing or corrupt is reported and skipped; the others are reparsed."""
     outcome = Outcome()
     where = "status = ?" if only_status else None
     for report in list(archive.db["reports"].rows_where(where, [only_status] if only_status else [])):
-        data = archive.store.read(report["sha256"])
+        try:
+            data = archive.store.read(report["sha256"])
+        except (OSError, CorruptDocument) as exc:
+            kind = "corrupt_raw" if isinstance(exc, CorruptDocument) else "missing_raw"
+            outcome.counts[kind] += 1
+            outcome.problems.append(f"report #{report['id']} ({report['sha256']}): {kind.replace('_', ' ')} file; "
+                                    "run `nianbao verify --repair`, or ingest the original file again")
+            continue
         before = archive.db["parse_runs"].count
         record = parse(data, source=report["source_url"] or report["sha256"])
-        save_report(archive.db, record, source_url=report["source_url"], seen=report["first_seen"] or now())
+        with write_transaction(archive.db) as db:
+            save_report(db, record, source_url=report["source_url"], seen=report["first_seen"] or now())
         outcome.counts["changed" if archive.db["parse_runs"].count > before else "unchanged"] += 1
         outcome.statuses[record["status"]] += 1
     return outcome

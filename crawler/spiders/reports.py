@@ -20,6 +20,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive.directory import Archive
 from archive.save import now
 from crawler.article import read_article
 from crawler.distributed import apply_distributed, run_scheduler, track_item
@@ -30,7 +31,6 @@ from crawler.pipelines import done_in_crawl, known_reports, known_validators, op
 from crawler.sources import Source, load_sources
 from crawler.titles import is_navigation, is_report_column, is_report_title, is_subcolumn, report_year
 from crawler.urls import canonical_url, host_of, is_attachment
-from nianbao.pipeline import Archive
 
 RUNNING_MARKER = "nianbao-running"
 DOCUMENT_PRIORITY = 10  # report pages and attachments go before further list pages

@@ -247,7 +247,8 @@ async def _rows(db, sql: str, params: dict) -> list[dict]:
     return [dict(r) for r in (await db.execute(sql, params)).rows]
 
 
-TEXT_VALUES_SQL = "SELECT key, value, unit, raw, sentence, source_kind FROM text_values WHERE report_id = :id ORDER BY key"
+TEXT_VALUES_SQL = ("SELECT key, value, unit, raw, sentence, source_kind FROM text_values WHERE report_id = :id "
+                   "ORDER BY key")
 TEXT_KEY_LABELS = {"proactive_items": "主动公开政府信息", "requests_received": "收到（受理）申请",
                    "requests_granted": "同意公开", "requests_partly": "部分公开", "requests_refused": "不予公开",
                    "requests_not_held": "信息不存在 / 非本机关", "requests_other": "其他处理",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.errors import ArchiveWriteError
 from archive.rawstore import RawStore, sha256_of
 from archive.warc import WarcLog
 
@@ -34,7 +35,7 @@ def test_interrupted_write_leaves_no_final_file(tmp_path: Path, monkeypatch: pyt
         raise OSError("disk full")
 
     monkeypatch.setattr("archive.rawstore.os.replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ArchiveWriteError, match="disk full"):
         store.put(b"half a report")
     assert not store.has(sha256_of(b"half a report"))
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the temp file was removed too

@@ -1,18 +1,22 @@
 """A crawl killed with SIGKILL mid-way and restarted with the same JOBDIR ends with the same archive as an
-uninterrupted crawl, and archives nothing twice."""
+uninterrupted crawl, archives nothing twice, and passes `nianbao verify` (every fetch has its WARC record, every
+WARC file reads from start to end). A crawl stopped by a full disk says so, damages nothing, and resumes."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from synth.farm import Farm
-from tests.crawler.farmcrawl import query, run_crawl, sources_csv, start_crawl
+from synth.farm.audit import audit
+from tests.archive.faults import problems, small_tmpfs
+from tests.crawler.farmcrawl import archive_reports, query, run_crawl, sources_csv, start_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -61,3 +65,29 @@ def test_sigkill_and_resume_equals_uninterrupted(tmp_path: Path) -> None:
                            "HAVING count(*) > 1")
     assert twice == []
     assert query(archive, "SELECT count(*) FROM crawls")[0][0] == 1  # the resumed crawl is the same crawl
+    assert problems(archive) == []
+
+
+def test_disk_full_stops_the_crawl_with_a_message_and_the_same_crawl_resumes(tmp_path: Path) -> None:
+    archive, jobdir = tmp_path / "archive", tmp_path / "job"
+    archive.mkdir()
+    with small_tmpfs(tmp_path / "small", "256k") as disk, Farm(seed=1, reports_per_county=12) as farm:
+        (archive / "warc").symlink_to(disk)
+        sources = sources_csv(farm, tmp_path / "sources.csv")
+        proc = start_crawl(archive, sources, farm, jobdir)
+        out, _ = proc.communicate(timeout=600)
+        assert proc.returncode == 1, out[-3000:]
+        assert "disk full while writing the WARC file" in out
+        assert "the same command resumes it" in out
+        assert "Traceback" not in out
+        assert problems(archive) == []  # what was archived before the disk filled is whole
+        stopped_at = query(archive, "SELECT count(*) FROM fetches WHERE outcome = 'ok'")[0][0]
+        assert stopped_at > 0
+        subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)
+        run_crawl(archive, sources, farm, jobdir)
+        manifest = farm.manifest()
+        assert problems(archive) == []  # before the WARC files' tmpfs goes
+    assert query(archive, "SELECT count(*) FROM fetches WHERE outcome = 'ok'")[0][0] > stopped_at
+    result = audit(manifest, archive_reports(archive))
+    assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
+    assert query(archive, "SELECT count(*) FROM crawls")[0][0] == 1

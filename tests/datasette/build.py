@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 import synth
-from nianbao.pipeline import Archive, ingest_bytes
+from archive.directory import Archive
+from nianbao.pipeline import ingest_bytes
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"

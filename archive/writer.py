@@ -1,0 +1,144 @@
+"""The one way documents enter the archive, used by `nianbao ingest`, the crawler and `nianbao archive-writer`.
+
+Every document is written in the same order, so that a kill at any point leaves a state the next run completes:
+
+1. raw bytes into the content-addressed store (temp file, fsync, atomic rename; a corrupt copy is rewritten);
+2. the WARC record, appended under a lock, flushed and fsynced (a partial record is cut off by the next append);
+3. one SQLite transaction (BEGIN IMMEDIATE, so concurrent writers wait for each other) for the document, fetch
+   and report rows.
+
+The fetch row, which points at the WARC record, is committed only after the record is on disk: no fetch ever
+points at a record that is not there. A kill between 2 and 3 leaves an unreferenced WARC record, and the rerun
+writes the document again. A fetch recorded before this order existed without its WARC record gets one on rerun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.db import write_transaction
+from archive.directory import Archive
+from archive.errors import is_full, write_error
+from archive.mime import content_type
+from archive.save import save_document, save_fetch, save_report, twin_report
+from parsers.sniff import sniff
+
+# (sha256, format) → the report record to write, or None when there is nothing to (re)parse
+Parse = Callable[[str, str], dict | None]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One document as it arrived, before anything is stored."""
+
+    url: str
+    body: bytes
+    fetched_at: str  # UTC, %Y-%m-%dT%H:%M:%SZ
+    name: str = ""  # file name: a hint for recognising the format
+    http_status: int | None = None  # None: read from disk (WARC resource record), else an HTTP response
+    headers: dict[str, str] = field(default_factory=dict)
+    fetch: dict[str, Any] = field(default_factory=dict)  # further fetch columns: referer, kind, crawl_id, worker…
+
+
+@dataclass(frozen=True)
+class Written:
+    sha256: str
+    fetch_id: int | None
+    report: str  # "new": a report row was written; "twin": same report as another URL's; "none": nothing parsed
+
+
+def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url: bool = False,
+                   twins: bool = False, hint_code: str | None = None) -> Written:
+    """Store one document: raw bytes, WARC record, then document, fetch and report rows in one transaction.
+
+    once_per_url: a URL with the same content already fetched gets no second fetch row (ingest); its WARC record
+    is written only if that fetch has none. twins: a report with the same figures as another URL's is recorded
+    as a note on the fetch, not as a second report (an article page and its PDF)."""
+    fmt = sniff(doc.body, doc.name or doc.url)
+    sha = archive.store.put(doc.body)
+    existing = _same_fetch(archive, doc.url, sha) if once_per_url else None
+    warc = None if existing and existing[1] else _write_warc(archive, doc, fmt)
+    record = parse(sha, fmt)
+    with _transaction(archive) as db:
+        if once_per_url:  # again, under the write lock: another writer may have recorded it meanwhile
+            existing = _same_fetch(archive, doc.url, sha)
+        save_document(db, sha, len(doc.body), fmt, content_type(fmt), doc.fetched_at)
+        fetch_id, report = _save_fetch(db, doc, sha, existing, warc, record if twins else None)
+        if record is not None and report == "new":
+            save_report(db, record, source_url=doc.url, seen=doc.fetched_at, hint_code=hint_code)
+    return Written(sha, fetch_id, report if record is not None else "none")
+
+
+def write_outcome(archive: Archive, fetch: dict[str, Any], host: str | None = None) -> None:
+    """A fetch that brought no document (blocked, robots, removed, error, not modified): its row, and what it
+    means for the site (blocked) or the reports at that URL (removed)."""
+    with _transaction(archive) as db:
+        save_fetch(db, {**fetch, "dedupe": False})
+        if fetch["outcome"] == "removed":
+            db.execute("UPDATE reports SET removed_at = ? WHERE source_url = ? AND removed_at IS NULL",
+                       [fetch["fetched_at"], fetch["url"]])
+        elif fetch["outcome"] == "blocked" and host:
+            db["sites"].upsert({"host": host, "blocked_by": fetch.get("note"),
+                                "blocked_at": fetch["fetched_at"]}, pk="host")
+
+
+def write_sites(archive: Archive, sites: list[dict[str, Any]], finished_crawl: int | None, when: str) -> None:
+    """Site rows (robots.txt as fetched …) and, given a crawl id, that crawl's end."""
+    with _transaction(archive) as db:
+        for site in sites:
+            db["sites"].upsert(site, pk="host")
+        if finished_crawl:
+            # never rewrites the end of a crawl that had finished
+            db.execute("UPDATE crawls SET finished_at = ? WHERE id = ? AND finished_at IS NULL", [when, finished_crawl])
+
+
+@contextmanager
+def _transaction(archive: Archive) -> Iterator[Database]:
+    """BEGIN IMMEDIATE … COMMIT; a full disk becomes an ArchiveWriteError (SQLite has rolled back)."""
+    try:
+        with write_transaction(archive.db) as db:
+            yield db
+    except sqlite3.OperationalError as exc:
+        if is_full(exc):
+            raise write_error("database", exc) from exc
+        raise
+
+
+def _same_fetch(archive: Archive, url: str, sha: str) -> tuple[int, str | None] | None:
+    row = archive.db.execute("SELECT id, warc_file FROM fetches WHERE url = ? AND sha256 = ? AND outcome = 'ok' "
+                             "ORDER BY warc_file IS NULL LIMIT 1", [url, sha]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _write_warc(archive: Archive, doc: Arrival, fmt: str) -> tuple[str, int]:
+    when = dt.datetime.strptime(doc.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    if doc.http_status is None:
+        return archive.warc.write_resource(doc.url, doc.body, content_type(fmt) or "application/octet-stream",
+                                           when)
+    return archive.warc.write_response(doc.url, doc.http_status, doc.headers, doc.body, when)
+
+
+def _save_fetch(db: Any, doc: Arrival, sha: str, existing: tuple[int, str | None] | None,
+                warc: tuple[str, int] | None, twin_of: dict | None) -> tuple[int | None, str]:
+    """The fetch row (new, or an old one given its missing WARC record); "twin" when the report is another's."""
+    if existing is not None:
+        if warc is not None and existing[1] is None:
+            db["fetches"].update(existing[0], {"warc_file": warc[0], "warc_offset": warc[1]})
+        return existing[0], "new"
+    row = {"sha256": sha, "url": doc.url, "final_url": doc.url, "fetched_at": doc.fetched_at, "outcome": "ok",
+           **doc.fetch}
+    if doc.http_status is not None:
+        row.update(http_status=doc.http_status, headers=doc.headers)
+    if warc is not None:
+        row.update(warc_file=warc[0], warc_offset=warc[1])
+    twin = twin_report(db, twin_of, exclude_url=doc.url) if twin_of is not None else None
+    if twin is not None:
+        row["note"] = f"same report as #{twin} (another rendering)"
+    return save_fetch(db, {**row, "dedupe": False}), "twin" if twin is not None else "new"
