@@ -1,16 +1,17 @@
-"""Build the Datasette command line for the archive (configuration lives in datasette/)."""
+"""Build the Datasette command line for the archive (configuration lives in nianbao/datasette/)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 import sys
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "datasette"
+# Package data: installed with nianbao (a wheel unpacks it as files, which Datasette needs for templates and
+# plugins); never looked up beside the checkout, where site-packages/datasette would be the library itself.
+CONFIG = files("nianbao") / "datasette"
 INSPECT_FILE = "inspect-data.json"  # the name Datasette reads in configuration-directory mode
 
 # Why each setting (docs/datasette.md, "Settings"):
@@ -86,8 +87,8 @@ def write_inspect(db_path: Path) -> Path:
 
 
 def datasette_args(db_path: Path, host: str, port: int, get_path: str | None = None) -> list[str]:
-    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
-    args = [exe, "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
+    # The datasette of this interpreter (its plugins), not whichever one is first on PATH.
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
             "--template-dir", str(CONFIG / "templates"), "--plugins-dir", str(CONFIG / "plugins"),
             "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
