@@ -33,6 +33,8 @@ NIANBAO_ALLOWED_HOST_SUFFIXES = tuple(
 )
 NIANBAO_ARCHIVE = os.environ.get("NIANBAO_ARCHIVE", "var/archive")
 NIANBAO_MAX_NAV_DEPTH = 4
+# HTTP proxy for every request (crawler/proxy.py): `-s`/`-d setting=NIANBAO_PROXY=http://host:port`.
+NIANBAO_PROXY = os.environ.get("NIANBAO_PROXY", "")
 # Deeper first (and report documents before further list pages, crawler/spiders/reports.py): reports are
 # archived as soon as they are found, and the frontier stays small even across thousands of portals.
 DEPTH_PRIORITY = -1
@@ -43,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.AntiBotMiddleware": 580,
     "crawler.middlewares.RobotsRecorderMiddleware": 590,
+    "crawler.proxy.SettingProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -50,6 +51,12 @@ def wheel_requirements(wheel: Path) -> list[str]:
         name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
         meta = email.parser.Parser().parsestr(z.read(name).decode("utf-8"))
     return meta.get_all("Requires-Dist") or []
+
+
+def project_requirements() -> list[str]:
+    """The runtime dependencies pyproject.toml declares (no extras)."""
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["project"]["dependencies"]
 
 
 def closure(requirements: list[str]) -> list[metadata.Distribution]:
