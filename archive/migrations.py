@@ -175,6 +175,13 @@ def m010_fetch_worker(db: Database) -> None:
     db["fetches"].add_column("worker", str)
 
 
+@migrations()
+def m025_sources_synthetic(db: Database) -> None:
+    """sources is filled by each crawl from the registry it started from; `synthetic` marks the portal farm's
+    rows, so a release of an archive crawled from the farm says it is synthetic (archive/dump.py)."""
+    db["sources"].add_column("synthetic", int)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -12,6 +12,7 @@ from scrapy import Spider
 
 from archive.db import write_transaction
 from archive.save import now, save_document, save_fetch, save_report, twin_report
+from crawler.crawl_record import close_crawl
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
 from crawler.urls import host_of, is_image
@@ -111,7 +112,8 @@ class QueuePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         spider = self.crawler.spider
-        self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": None, "worker": self.worker})
+        self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": getattr(spider, "crawl_id", None),
+                    "worker": self.worker, "requests": self.crawler.stats.get_value("downloader/request_count", 0)})
 
 
 class ArchivePipeline:
@@ -137,6 +139,7 @@ class ArchivePipeline:
             return
         spider = self._spider(spider)
         self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
+        close_crawl(self.archive.db, getattr(spider, "crawl_id", None), getattr(self.crawler, "stats", None))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
         self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)

@@ -17,6 +17,7 @@ from crawler.urls import is_trusted_host
 
 REGISTRY = files("crawler") / "sources.csv"  # package data: readable from a wheel or an egg
 FAMILIES = ("trs", "hanweb", "gkmlpt", "vsb", "generic", "")
+SYNTHETIC = "farm"  # the `verified` value of the portal farm's rows
 LEVELS = ("county_gov", "department", "township", "prefecture", "province", "other")
 
 
@@ -34,6 +35,11 @@ class Source:
     @property
     def urls(self) -> list[str]:
         return self.start_urls.split()
+
+    @property
+    def synthetic(self) -> bool:
+        """A portal-farm row (synth/farm/sources.py): its reports are generated, not real."""
+        return self.verified == SYNTHETIC
 
 
 def load_sources(path: str | Path | abc.Traversable = REGISTRY) -> list[Source]:

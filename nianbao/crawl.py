@@ -37,5 +37,6 @@ def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | 
     process.crawl(crawler, sources=sources_path, ids=ids, division=division)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason")
+    keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason",
+            "nianbao/parsed", "nianbao/parse_errors", "nianbao/parse_error_rate_abnormal")
     return {k: stats.get(k) for k in keys}

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from crawler.crawl_record import count_crawl
 from crawler.distributed import members, run_keys
 from crawler.items import FetchedDocument
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
@@ -67,6 +68,7 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
         payload = pickle.loads(got[1])
         if "robots" in payload:
             pipeline.write_robots(payload["robots"], None)
+            count_crawl(archive.db, payload.get("crawl_id"), payload.get("requests", 0))
         else:
             pipeline.write(FetchedDocument(**payload["item"]), payload["crawl_id"], payload["worker"])
             written += 1
@@ -74,5 +76,6 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
             say(f"  {written} documents written, {server.llen(keys['items'])} waiting")
             last = time.monotonic()
     pipeline.write_robots({}, crawl_id)  # marks the crawl finished
+    count_crawl(archive.db, crawl_id, 0)  # recount what it archived, items written after the last worker's count
     say(f"run {run!r} finished: {written} documents written")
     return written

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from archive.save import now
 from crawler.article import read_article
+from crawler.crawl_record import record_sources
 from crawler.distributed import apply_distributed, run_scheduler, track_item
 from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
@@ -110,6 +111,7 @@ class ReportsSpider(scrapy.Spider):
         if marker:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(self.crawl_id))
+        record_sources(archive.db, sources)
         self.validators = known_validators(archive)
         self.done = done_in_crawl(archive, self.crawl_id)
         hosts = {host_of(u) for s in sources for u in s.urls}
