@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from archive.dump import dump
-from crawler.crawl_record import MAX_PARSE_ERROR_RATE, parse_health
+from crawler.crawl_record import MAX_PARSE_ERROR_RATE, close_crawl, parse_health
 from crawler.sources import load_sources
 from nianbao.pipeline import Archive
 from synth.farm import Farm
@@ -54,7 +55,8 @@ def test_release_of_farm_data_is_marked_synthetic(crawled: dict[str, Any]) -> No
     assert "SYNTHETIC DATA" in readme
 
 
-def test_parse_error_rate_is_abnormal_above_the_limit(tmp_path: Path, crawled: dict[str, Any]) -> None:
+def test_parse_error_rate_is_abnormal_above_the_limit(crawled: dict[str, Any],
+                                                      caplog: pytest.LogCaptureFixture) -> None:
     archive = Archive.open(crawled["archive"])
     crawl_id = archive.db.execute("SELECT max(id) FROM crawls").fetchone()[0]
     healthy = parse_health(archive.db, crawl_id)
@@ -67,6 +69,9 @@ def test_parse_error_rate_is_abnormal_above_the_limit(tmp_path: Path, crawled: d
     sick = parse_health(archive.db, crawl_id)
     assert (sick.errors, sick.abnormal) == (broken, True)
     assert "PARSE ERRORS" in sick.message()
+    with caplog.at_level(logging.ERROR, logger="crawler.crawl_record"):
+        close_crawl(archive.db, crawl_id, None)  # what the pipeline does when the crawl closes
+    assert any("PARSE ERRORS" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records)
 
 
 def test_dump_never_overwrites_and_says_its_encoding(tmp_path: Path, crawled: dict[str, Any]) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from synth.farm import Farm
 from synth.farm.audit import audit
-from tests.crawler.farmcrawl import FAST, archive_reports, run_crawl, sources_csv
+from tests.crawler.farmcrawl import FAST, archive_reports, query, run_crawl, sources_csv
 from tests.install.envs import clean_env, make_venv, project_requirements, source_copy
 
 pytestmark = pytest.mark.slow
@@ -129,12 +129,14 @@ def test_scrapyd_job_from_the_deployed_egg_parses_as_the_checkout(scrapyd: tuple
         assert "'finish_reason': 'finished'" in log, log[-3000:]
         assert farm.requests  # the job went through the proxy it was given as a setting
         assert not any(r.outside for r in farm.requests)
+        job_requests = len(farm.requests)
         checkout = tmp_path / "checkout-archive"
         run_crawl(checkout, sources, farm)
         truth = farm.manifest()
     result = audit(truth, archive_reports(archive))
     assert result.reachable > 5
     assert (result.missing, result.duplicated, result.wrong) == ([], [], []), result.summary()
+    assert query(archive, "SELECT requests FROM crawls") == [(job_requests,)]
     got, expected = report_table(archive), report_table(checkout)
     assert got == expected
     assert "error" not in {row[0] for row in got.values()}
