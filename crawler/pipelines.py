@@ -113,7 +113,8 @@ class QueuePipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         spider = self.crawler.spider
         self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": getattr(spider, "crawl_id", None),
-                    "worker": self.worker, "requests": self.crawler.stats.get_value("downloader/request_count", 0)})
+                    "worker": self.worker, "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+                    "sources": [asdict(s) for s in getattr(spider, "selected", [])]})
 
 
 class ArchivePipeline:

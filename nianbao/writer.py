@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from crawler.crawl_record import count_crawl
+from crawler.crawl_record import count_crawl, parse_health, record_sources
 from crawler.distributed import members, run_keys
 from crawler.items import FetchedDocument
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
+from crawler.sources import Source
 from crawler.urls import host_of
 from nianbao.pipeline import Archive
 
@@ -69,6 +70,7 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
         if "robots" in payload:
             pipeline.write_robots(payload["robots"], None)
             count_crawl(archive.db, payload.get("crawl_id"), payload.get("requests", 0))
+            record_sources(archive.db, [Source(**s) for s in payload.get("sources", [])])
         else:
             pipeline.write(FetchedDocument(**payload["item"]), payload["crawl_id"], payload["worker"])
             written += 1
@@ -78,4 +80,6 @@ def run_writer(archive_dir: str, redis_url: str, run: str, until_done: bool,
     pipeline.write_robots({}, crawl_id)  # marks the crawl finished
     count_crawl(archive.db, crawl_id, 0)  # recount what it archived, items written after the last worker's count
     say(f"run {run!r} finished: {written} documents written")
+    if (health := parse_health(archive.db, crawl_id)).abnormal:
+        say(health.message())
     return written

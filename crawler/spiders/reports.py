@@ -130,7 +130,7 @@ class ReportsSpider(scrapy.Spider):
         return run_scheduler(self)
 
     async def start(self) -> AsyncIterator[Any]:
-        sources = self.selected_sources()
+        sources = self.selected = self.selected_sources()  # queue mode: the writer records them (sources table)
         recheck = self._prepare(sources)
         if not self.seeder:
             return  # another worker seeded this run: take work from the shared queue
