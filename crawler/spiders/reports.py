@@ -68,6 +68,7 @@ class ReportsSpider(scrapy.Spider):
         self.validators: dict[str, dict[str, str]] = {}
         self.done: set[str] = set()
         self.crawl_id: int | None = None
+        self.selected: list[Source] = []  # the registry rows this crawl starts from
         self.seeder = True  # distributed runs: only the first worker yields the start requests
         self.robots_seen: dict[str, dict[str, Any]] = {}  # host → robots.txt as fetched (RobotsRecorderMiddleware)
 
@@ -130,7 +131,7 @@ class ReportsSpider(scrapy.Spider):
         return run_scheduler(self)
 
     async def start(self) -> AsyncIterator[Any]:
-        sources = self.selected = self.selected_sources()  # queue mode: the writer records them (sources table)
+        sources = self.selected = self.selected_sources()
         recheck = self._prepare(sources)
         if not self.seeder:
             return  # another worker seeded this run: take work from the shared queue
