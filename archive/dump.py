@@ -132,6 +132,8 @@ def dump(db_path: str | Path, out_root: str | Path, release: str | None = None, 
          synthetic: bool = False) -> Path:
     """Write a new release directory (never over an existing one) and return its path."""
     release = release or dt.date.today().isoformat()
+    if not Path(db_path).is_file():
+        raise SystemExit(f"no archive database at {db_path}: nothing to release")
     with closing(sqlite3.connect(db_path)) as probe:
         synthetic = synthetic or is_synthetic(Database(probe))
     if synthetic and not release.endswith("-synthetic"):

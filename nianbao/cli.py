@@ -127,8 +127,11 @@ def dump(archive_dir: str, out: str, release: str | None, excel: bool, synthetic
     """
     from archive.dump import dump as write
 
+    before = {p.name for p in Path(out).glob("nianbao-*")}
     path = write(Path(archive_dir) / "nianbao.db", out, release, excel=excel, synthetic=synthetic)
     click.echo(str(path))
+    if path.name.rsplit("-", 1)[0] in before:
+        click.echo(f"note: {path.name.rsplit('-', 1)[0]} already exists and was left as it is", err=True)
 
 
 @cli.command()
