@@ -1,4 +1,4 @@
-"""Build the Datasette command line for the archive (configuration lives in nianbao/datasette/)."""
+"""Build the Datasette command line for the archive (configuration lives in the checkout's datasette/)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,30 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-# Package data: installed with nianbao (a wheel unpacks it as files, which Datasette needs for templates and
-# plugins); never looked up beside the checkout, where site-packages/datasette would be the library itself.
-CONFIG = files("nianbao") / "datasette"
+SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
+CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "datasette"
+
+
+def config_dir() -> Path:
+    """The folder holding metadata.yml, templates/, plugins/ and static/ (Datasette needs real files).
+
+    An installed wheel has it as the namespace package nianbao._site; an editable install or a plain checkout
+    does not (its finder maps only top-level packages), so it is the checkout's datasette/, which is taken
+    only if it holds metadata.yml and no __init__.py: beside an installed nianbao, site-packages/datasette
+    is the Datasette library itself.
+    """
+    try:
+        metadata = files(SITE_PACKAGE) / "metadata.yml"
+    except ModuleNotFoundError:
+        metadata = None
+    if isinstance(metadata, Path) and metadata.is_file():
+        return metadata.parent
+    if (CHECKOUT_CONFIG / "metadata.yml").is_file() and not (CHECKOUT_CONFIG / "__init__.py").exists():
+        return CHECKOUT_CONFIG
+    raise SystemExit(f"no Datasette configuration: {SITE_PACKAGE} is not installed and there is no checkout")
+
+
+CONFIG = config_dir()
 INSPECT_FILE = "inspect-data.json"  # the name Datasette reads in configuration-directory mode
 
 # Why each setting (docs/datasette.md, "Settings"):

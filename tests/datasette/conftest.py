@@ -1,8 +1,8 @@
 """One archive per session, built through the real pipeline, and an in-process Datasette over it.
 
 The Datasette instance is configured exactly as `nianbao serve` configures the server (metadata,
-templates, plugins, static from nianbao/datasette/, settings from nianbao.serve.SETTINGS); the database is named
-`nianbao` after nianbao.db.
+templates, plugins, static from datasette/ as nianbao.serve.CONFIG finds it, settings from
+nianbao.serve.SETTINGS); the database is named `nianbao` after nianbao.db.
 """
 
 from __future__ import annotations

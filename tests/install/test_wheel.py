@@ -5,6 +5,7 @@ working directory outside the checkout."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import zipfile
@@ -59,11 +60,15 @@ def test_wheel_ships_every_data_file(installed: Installed) -> None:
     with zipfile.ZipFile(installed.wheel) as z:
         names = set(z.namelist())
     tracked = subprocess.run(["git", "ls-files", "archive/data", "crawler/sources.csv", "parsers/templates",
-                              "synth/farm/data", "nianbao/datasette"], cwd=ROOT, capture_output=True, text=True,
+                              "synth/farm/data", "datasette"], cwd=ROOT, capture_output=True, text=True,
                              check=True).stdout.split()
-    data = [name for name in tracked if not name.endswith("build_counties.py")]
+    # the top-level datasette/ folder ships as nianbao/_site/ (pyproject.toml's package-dir)
+    data = [re.sub(r"^datasette/", "nianbao/_site/", name)
+            for name in tracked if not name.endswith("build_counties.py")]
+    assert len([name for name in data if name.startswith("nianbao/_site/")]) >= 8
     assert len(data) >= 15
     assert sorted(set(data) - names) == []
+    assert not any(name.startswith("datasette/") for name in names)  # never beside the datasette library
 
 
 def test_installed_runs_outside_the_checkout(installed: Installed) -> None:
@@ -74,6 +79,10 @@ def test_installed_runs_outside_the_checkout(installed: Installed) -> None:
                             "print('\\n'.join(m.__file__ for m in (nianbao, parsers, archive, crawler, synth)))"],
                            cwd=installed.work, env=installed.env, capture_output=True, text=True, check=True)
     assert all("site-packages" in line and str(ROOT) not in line for line in where.stdout.splitlines())
+    config = subprocess.run([str(installed.nianbao.with_name("python")), "-c",
+                             "from nianbao.serve import CONFIG; print(CONFIG)"],
+                            cwd=installed.work, env=installed.env, capture_output=True, text=True, check=True)
+    assert config.stdout.strip().endswith("site-packages/nianbao/_site"), config.stdout
 
 
 def test_parse_matches_the_checkout(installed: Installed, reports: list[Path]) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
-
 from datasette import hookimpl
 
 CONFIG = "nianbao"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from markupsafe import Markup
-
 from datasette import hookimpl
+from markupsafe import Markup
 
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"

@@ -15,9 +15,8 @@ import os
 import re
 from pathlib import Path
 
-from datasette.utils.asgi import NotFound, Response
-
 from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
 
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"
