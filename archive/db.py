@@ -6,28 +6,29 @@ import csv
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.resources import abc, files
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from archive.migrations import apply
 
-DATA = Path(__file__).parent / "data"
+DATA = files("archive") / "data"  # package data (importlib.resources)
 
 
-def _rows(path: Path) -> list[dict]:
+def _rows(path: abc.Traversable) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as f:
         return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
 def load_divisions(db: Database) -> int:
     """Load the project's divisions registry (archive/data/*.csv) into an empty database."""
-    if db["divisions"].count or not (DATA / "divisions.csv").exists():
+    if db["divisions"].count or not (DATA / "divisions.csv").is_file():
         return 0
     columns = set(db["divisions"].columns_dict)
     rows = [{k: v for k, v in r.items() if k in columns} for r in _rows(DATA / "divisions.csv")]
     db["divisions"].insert_all(rows)
-    if (DATA / "division_history.csv").exists():
+    if (DATA / "division_history.csv").is_file():
         hist_cols = set(db["division_history"].columns_dict)
         history = [{k: v for k, v in r.items() if k in hist_cols} for r in _rows(DATA / "division_history.csv")]
         db["division_history"].insert_all(history, ignore=True)

@@ -28,9 +28,9 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = files("archive") / "data"  # package data (importlib.resources)
 
 LEVELS = ("county_gov", "department", "township", "other")
 

@@ -176,6 +176,13 @@ def m010_fetch_worker(db: Database) -> None:
 
 
 @migrations()
+def m025_sources_synthetic(db: Database) -> None:
+    """sources is filled by each crawl from the registry it started from; `synthetic` marks the portal farm's
+    rows, so a release of an archive crawled from the farm says it is synthetic (archive/dump.py)."""
+    db["sources"].add_column("synthetic", int)
+
+
+@migrations()
 def m035_text_values(db: Database) -> None:
     """Figures read from a report's prose, kept apart from table cells, with the sentence they came from;
     where each group of values came from (table, text, ocr) per report and per cell; printed units."""

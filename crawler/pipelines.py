@@ -16,6 +16,7 @@ from archive.directory import Archive
 from archive.errors import ArchiveWriteError
 from archive.save import now
 from archive.writer import Arrival, write_document, write_outcome, write_sites
+from crawler.crawl_record import close_crawl
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
 from crawler.queue_codec import encode
@@ -106,7 +107,9 @@ class QueuePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         spider = self.crawler.spider
-        self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": None, "worker": self.worker})
+        self._push({"robots": getattr(spider, "robots_seen", {}), "crawl_id": getattr(spider, "crawl_id", None),
+                    "worker": self.worker, "requests": self.crawler.stats.get_value("downloader/request_count", 0),
+                    "sources": [asdict(s) for s in getattr(spider, "selected", [])]})
 
 
 class ArchivePipeline:
@@ -152,6 +155,10 @@ class ArchivePipeline:
             self.write_robots(getattr(spider, "robots_seen", {}), None)
         except ArchiveWriteError as exc:
             logger.error("could not record robots.txt: %s", exc)
+        try:
+            close_crawl(self.archive.db, getattr(spider, "crawl_id", None), getattr(self.crawler, "stats", None))
+        except ArchiveWriteError as exc:
+            logger.error("could not record the crawl's counters: %s", exc)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Only a crawl that ran to its end is finished; one stopped early (Ctrl-C, SIGTERM) is resumed later."""

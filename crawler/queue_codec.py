@@ -15,9 +15,12 @@ from typing import Any
 
 from crawler.items import FetchedDocument
 from crawler.settings import DOWNLOAD_MAXSIZE
+from crawler.sources import Source
 
 MAX_MESSAGE_BYTES = DOWNLOAD_MAXSIZE * 4 // 3 + 1024 * 1024  # the largest body in base64, plus its metadata
 FORMAT = "nianbao-item/1"
+SOURCE_FIELDS = {f.name for f in dataclasses.fields(Source)}
+SOURCE_REQUIRED = {f.name for f in dataclasses.fields(Source) if f.default is dataclasses.MISSING}
 ITEM_FIELDS = {f.name: f for f in dataclasses.fields(FetchedDocument)}
 REQUIRED = {name for name, f in ITEM_FIELDS.items()
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
@@ -52,7 +55,9 @@ def decode(message: bytes) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise RejectedMessage(f"not a {FORMAT} message")
     if "robots" in data:
-        return {"robots": _robots(data["robots"])}
+        return {"robots": _robots(data["robots"]), "crawl_id": _optional(data.get("crawl_id"), int, "crawl_id"),
+                "requests": _optional(data.get("requests"), int, "requests") or 0,
+                "sources": _sources(data.get("sources", []))}
     return {"item": _item(data.get("item")), "crawl_id": _optional(data.get("crawl_id"), int, "crawl_id"),
             "worker": _optional(data.get("worker"), str, "worker")}
 
@@ -69,6 +74,20 @@ def _robots(robots: Any) -> dict[str, dict[str, Any]]:
             and isinstance(r.get("status", 0), int) for h, r in robots.items()):
         raise RejectedMessage("robots is not a map of host → {status, text}")
     return {h: {"status": r.get("status"), "text": r.get("text", "")} for h, r in robots.items()}
+
+
+def _sources(sources: Any) -> list[dict[str, Any]]:
+    """Registry rows as a worker sent them: only Source's fields, each a string (id an integer)."""
+    if not isinstance(sources, list):
+        raise RejectedMessage("sources is not a list")
+    out = []
+    for row in sources:
+        if not isinstance(row, dict) or set(row) - SOURCE_FIELDS or not set(row) >= SOURCE_REQUIRED:
+            raise RejectedMessage("a source row has unknown or missing fields")
+        if not all(isinstance(v, int if k == "id" else str) and not isinstance(v, bool) for k, v in row.items()):
+            raise RejectedMessage("a source row field has the wrong type")
+        out.append(row)
+    return out
 
 
 def _item(item: Any) -> FetchedDocument:

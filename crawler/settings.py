@@ -49,6 +49,8 @@ NIANBAO_ALLOW_PRIVATE_ADDRESSES = False
 DNS_RESOLVER = "crawler.addresses.PublicAddressResolver"
 NIANBAO_ARCHIVE = os.environ.get("NIANBAO_ARCHIVE", "var/archive")
 NIANBAO_MAX_NAV_DEPTH = 4
+# HTTP proxy for every request (crawler/proxy.py): `-s`/`-d setting=NIANBAO_PROXY=http://host:port`.
+NIANBAO_PROXY = os.environ.get("NIANBAO_PROXY", "")
 # Deeper first (and report documents before further list pages, crawler/spiders/reports.py): reports are
 # archived as soon as they are found, and the frontier stays small even across thousands of portals.
 DEPTH_PRIORITY = -1
@@ -60,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AntiBotMiddleware": 580,
     "crawler.middlewares.RobotsRecorderMiddleware": 590,
     "crawler.middlewares.PublicAddressMiddleware": 60,
+    "crawler.proxy.SettingProxyMiddleware": 740,  # before HttpProxyMiddleware (750)
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DUPEFILTER_CLASS = "crawler.dupefilter.MemoryDupeFilter"

@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass, fields
+from importlib.resources import abc, files
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.urls import is_trusted_host
 
-REGISTRY = Path(__file__).parent / "sources.csv"
+REGISTRY = files("crawler") / "sources.csv"  # package data: readable from a wheel or an egg
 FAMILIES = ("trs", "hanweb", "gkmlpt", "vsb", "generic", "")
+SYNTHETIC = "farm"  # the `verified` value of the portal farm's rows
 LEVELS = ("county_gov", "department", "township", "prefecture", "province", "other")
 
 
@@ -34,9 +36,15 @@ class Source:
     def urls(self) -> list[str]:
         return self.start_urls.split()
 
+    @property
+    def synthetic(self) -> bool:
+        """A portal-farm row (synth/farm/sources.py): its reports are generated, not real."""
+        return self.verified == SYNTHETIC
 
-def load_sources(path: str | Path = REGISTRY) -> list[Source]:
-    with Path(path).open(encoding="utf-8", newline="") as f:
+
+def load_sources(path: str | Path | abc.Traversable = REGISTRY) -> list[Source]:
+    source = Path(path) if isinstance(path, str) else path
+    with source.open(encoding="utf-8", newline="") as f:
         return [Source(**{**row, "id": int(row["id"])}) for row in csv.DictReader(f)]
 
 

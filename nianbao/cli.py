@@ -137,16 +137,23 @@ def verify(archive_dir: str, repair: bool) -> None:
 @ARCHIVE_OPTION
 @click.option("--out", default="var/releases", show_default=True, type=click.Path(file_okay=False),
               help="Directory that receives the nianbao-<release>/ folder.")
-@click.option("--release", default=None, help="Release name (default: today's date).")
-def dump(archive_dir: str, out: str, release: str | None) -> None:
-    """Write a dated release: SQLite file, gzip, one CSV per table, SHA256SUMS and a README.
+@click.option("--release", default=None, help="Release name (default: today's date; -2, -3 … when taken).")
+@click.option("--excel", is_flag=True, help="Also write csv-excel/: the CSVs as UTF-8 with BOM for Excel.")
+@click.option("--synthetic", is_flag=True, help="Mark the release synthetic (automatic for portal-farm crawls).")
+def dump(archive_dir: str, out: str, release: str | None, excel: bool, synthetic: bool) -> None:
+    """Write a dated release: SQLite file, gzip, one CSV per table (UTF-8), SHA256SUMS and a README.
 
-    Example: nianbao dump --archive var/archive --out var/releases
+    Never replaces a release: a second dump the same day is nianbao-<date>-2.
+
+    Example: nianbao dump --archive var/archive --out var/releases --excel
     """
     from archive.dump import dump as write
 
-    path = write(Path(archive_dir) / "nianbao.db", out, release)
+    before = {p.name for p in Path(out).glob("nianbao-*")}
+    path = write(Path(archive_dir) / "nianbao.db", out, release, excel=excel, synthetic=synthetic)
     click.echo(str(path))
+    if path.name.rsplit("-", 1)[0] in before:
+        click.echo(f"note: {path.name.rsplit('-', 1)[0]} already exists and was left as it is", err=True)
 
 
 @cli.command()

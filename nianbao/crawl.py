@@ -45,13 +45,10 @@ def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | 
               division: str | None = None, jobdir: str | None = None, proxy: str | None = None,
               allow_hosts: str | None = None, extra: dict[str, str] | None = None, redis_url: str | None = None,
               run: str = "default", log_file: str | None = None) -> dict[str, Any]:
-    if proxy:  # Scrapy's HttpProxyMiddleware reads the environment when the crawler starts
-        os.environ["http_proxy"] = proxy
-        os.environ["https_proxy"] = proxy
-        os.environ.pop("no_proxy", None)
     from scrapy.crawler import CrawlerProcess
 
-    settings = crawl_settings(archive_dir, jobdir, allow_hosts, extra or {}, redis_url, run)
+    extra = {**({"NIANBAO_PROXY": proxy} if proxy else {}), **(extra or {})}  # every request (crawler/proxy.py)
+    settings = crawl_settings(archive_dir, jobdir, allow_hosts, extra, redis_url, run)
     handler = rotating_log(log_file, settings) if log_file else None
     if handler is not None:
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")

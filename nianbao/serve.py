@@ -1,16 +1,38 @@
-"""Build the Datasette command line for the archive (configuration lives in datasette/)."""
+"""Build the Datasette command line for the archive (configuration lives in the checkout's datasette/)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "datasette"
+SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
+CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "datasette"
+
+
+def config_dir() -> Path:
+    """The folder holding metadata.yml, templates/, plugins/ and static/ (Datasette needs real files).
+
+    An installed wheel has it as the namespace package nianbao._site; an editable install or a plain checkout
+    does not (its finder maps only top-level packages), so it is the checkout's datasette/, which is taken
+    only if it holds metadata.yml and no __init__.py: beside an installed nianbao, site-packages/datasette
+    is the Datasette library itself.
+    """
+    try:
+        metadata = files(SITE_PACKAGE) / "metadata.yml"
+    except ModuleNotFoundError:
+        metadata = None
+    if isinstance(metadata, Path) and metadata.is_file():
+        return metadata.parent
+    if (CHECKOUT_CONFIG / "metadata.yml").is_file() and not (CHECKOUT_CONFIG / "__init__.py").exists():
+        return CHECKOUT_CONFIG
+    raise SystemExit(f"no Datasette configuration: {SITE_PACKAGE} is not installed and there is no checkout")
+
+
+CONFIG = config_dir()
 INSPECT_FILE = "inspect-data.json"  # the name Datasette reads in configuration-directory mode
 
 # Why each setting (docs/datasette.md, "Settings"):
@@ -53,10 +75,6 @@ def current_inspect(db_path: Path) -> Path | None:
     return path if data.get("size") == stamp["size"] and data.get("mtime_ns") == stamp["mtime_ns"] else None
 
 
-def _datasette() -> str:
-    return shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
-
-
 def write_inspect(db_path: Path) -> Path:
     """`datasette inspect` for one immutable database: row count per table, size and sha256 of the file.
 
@@ -69,7 +87,7 @@ def write_inspect(db_path: Path) -> Path:
         return inspect_path(db_path)
     path = inspect_path(db_path)
     tmp = path.with_suffix(".tmp")
-    subprocess.run([_datasette(), "inspect", str(db_path), "--inspect-file", str(tmp)], check=True,
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db_path), "--inspect-file", str(tmp)], check=True,
                    capture_output=True)
     data = json.loads(tmp.read_text(encoding="utf-8"))
     data[db_path.stem].update(_stamp(db_path))
@@ -79,7 +97,8 @@ def write_inspect(db_path: Path) -> Path:
 
 
 def datasette_args(db_path: Path, host: str, port: int, get_path: str | None = None) -> list[str]:
-    args = [_datasette(), "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
+    # The datasette of this interpreter (its plugins), not whichever one is first on PATH.
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
             "--template-dir", str(CONFIG / "templates"), "--plugins-dir", str(CONFIG / "plugins"),
             "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():

@@ -17,9 +17,11 @@ from typing import Any
 from archive.directory import Archive
 from archive.errors import ArchiveWriteError
 from archive.save import now
+from crawler.crawl_record import count_crawl, parse_health, record_sources
 from crawler.distributed import members, run_keys
 from crawler.pipelines import ArchivePipeline, known_reports, known_validators, open_crawl
 from crawler.queue_codec import RejectedMessage, decode
+from crawler.sources import Source
 from crawler.urls import host_of
 from nianbao.runlock import archive_lock
 from nianbao.runs import expand_run_name
@@ -103,7 +105,10 @@ def _write_run(archive_dir: str, redis_url: str, run: str, until_done: bool, say
             last = time.monotonic()
     pipeline.write_robots({}, crawl_id)  # marks the crawl finished
     server.set(keys["finished"], now(), nx=True)  # the same run name is not started again
+    count_crawl(archive.db, crawl_id, 0)  # recount what it archived, items written after the last worker's count
     say(f"run {run!r} finished: {written} documents written")
+    if (health := parse_health(archive.db, crawl_id)).abnormal:
+        say(health.message())
     return written
 
 
@@ -114,8 +119,10 @@ def _write(pipeline: ArchivePipeline, message: bytes, say: Callable[[str], None]
     except RejectedMessage as exc:
         say(f"  rejected a queue message: {exc}")
         return 0
-    if "robots" in payload:
+    if "robots" in payload:  # a worker's end: its robots.txt, request count and registry rows
         pipeline.write_robots(payload["robots"], None)
+        count_crawl(pipeline.archive.db, payload["crawl_id"], payload["requests"])
+        record_sources(pipeline.archive.db, [Source(**s) for s in payload["sources"]])
         return 0
     pipeline.write(payload["item"], payload["crawl_id"], payload["worker"])
     return 1

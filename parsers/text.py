@@ -11,11 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 import yaml
 
-QUIRKS_FILE = Path(__file__).parent / "templates" / "quirks.yaml"
+QUIRKS_FILE = files("parsers.templates") / "quirks.yaml"  # a package resource: readable from a zip or egg too
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "parsers/templates"
+TEMPLATES_DIR = files("parsers.templates")
 
 # The corner note of table 3. It is a note, not a label, so tables.yaml does not carry it.
 TABLE3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"

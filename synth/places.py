@@ -10,15 +10,15 @@ import csv
 import random
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
-DATA = Path(__file__).resolve().parent.parent / "archive" / "data"
+DATA = files("archive") / "data"
 FALLBACK = (("000001", "青山县"), ("000002", "临河区"), ("000003", "白水县"))
 
 
 def _read(name: str) -> list[dict[str, str]]:
     path = DATA / name
-    if not path.exists():
+    if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))

@@ -57,3 +57,7 @@ def test_ingest_then_dump(tmp_path: Path) -> None:
     out = runner.invoke(cli, ["dump", "--archive", archive, "--out", str(tmp_path / "rel"), "--release", "t"])
     assert out.exit_code == 0, out.output
     assert (tmp_path / "rel" / "nianbao-t" / "SHA256SUMS").exists()
+    again = runner.invoke(cli, ["dump", "--archive", archive, "--out", str(tmp_path / "rel"), "--release", "t"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0].endswith("nianbao-t-2")
+    assert "nianbao-t already exists and was left as it is" in again.output

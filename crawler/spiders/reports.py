@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from archive.directory import Archive
 from archive.save import now
 from crawler.article import read_article
+from crawler.crawl_record import record_sources
 from crawler.distributed import apply_distributed, run_scheduler, track_item
 from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
@@ -67,6 +68,7 @@ class ReportsSpider(scrapy.Spider):
         self.validators: dict[str, dict[str, str]] = {}
         self.done: set[str] = set()
         self.crawl_id: int | None = None
+        self.selected: list[Source] = []  # the registry rows this crawl starts from
         self.seeder = True  # distributed runs: only the first worker yields the start requests
         self.robots_seen: dict[str, dict[str, Any]] = {}  # host → robots.txt as fetched (RobotsRecorderMiddleware)
 
@@ -114,6 +116,7 @@ class ReportsSpider(scrapy.Spider):
         if marker:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(str(self.crawl_id))
+        record_sources(archive.db, sources)
         self.validators = known_validators(archive)
         self.done = done_in_crawl(archive, self.crawl_id)
         hosts = {host_of(u) for s in sources for u in s.urls}
@@ -132,7 +135,7 @@ class ReportsSpider(scrapy.Spider):
         return run_scheduler(self)
 
     async def start(self) -> AsyncIterator[Any]:
-        sources = self.selected_sources()
+        sources = self.selected = self.selected_sources()
         recheck = self._prepare(sources)
         if not self.seeder:
             return  # another worker seeded this run: take work from the shared queue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,7 +19,8 @@ from datasette import hookimpl
 
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"
-TABLES_YAML = Path(__file__).resolve().parents[2] / "parsers" / "templates" / "tables.yaml"
+# The parsers' templates as package data (importlib.resources), wherever nianbao is installed.
+TABLES_YAML = files("parsers.templates") / "tables.yaml"
 # Which table variants each template prints; `mixed` and unknown templates are matched on the data.
 PREFERRED = {"gov2021": {"proactive_2021", "requests_2021"}, "gov2019": {"proactive_2019", "requests_2019"}}
 # The printed form puts （七）总计 inside the 三、本年度办理结果 block although it belongs to no row group.

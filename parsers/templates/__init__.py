@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
 
-HERE = Path(__file__).parent
+HERE = files(__name__)  # package resources, readable from a wheel, a zip or a Scrapyd egg
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
-DATA = Path(__file__).resolve().parent / "data" / "counties.tsv"
+DATA = files("synth.farm.data") / "counties.tsv"
 
 
 @dataclass(frozen=True)

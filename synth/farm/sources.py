@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.sources import Source
+from crawler.sources import SYNTHETIC, Source
 
 
 def farm_sources(manifest: dict[str, Any]) -> list[Source]:
@@ -21,5 +21,5 @@ def farm_sources(manifest: dict[str, Any]) -> list[Source]:
         level = "county_gov" if site["kind"] == "county" else "department"
         rows.append(Source(id=len(rows) + 1, division_code=county["adcode"], agency=site["site_name"], level=level,
                            start_urls=site["home_url"], family=site["family"] or "",
-                           notes=f"portal farm (synthetic), seed {manifest['seed']}", verified="farm"))
+                           notes=f"portal farm (synthetic), seed {manifest['seed']}", verified=SYNTHETIC))
     return rows

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.sources import load_sources
 from synth.farm import Farm
 from synth.farm.audit import audit
 from tests.crawler.farmcrawl import archive_reports, crawl_command, env, query, sources_csv
@@ -99,7 +100,7 @@ def test_queue_mode_one_writer_workers_never_touch_the_archive(tmp_path: Path) -
             workers.append(subprocess.Popen(cmd, env=env(), stdout=(tmp_path / f"{name}.log").open("w"),
                                             stderr=subprocess.STDOUT, text=True))
         _finish([*workers, writer])
-        manifest = farm.manifest()
+        manifest, farm_requests = farm.manifest(), len(farm.requests)
     assert not elsewhere.exists()
     result = audit(manifest, archive_reports(archive))
     assert (result.missing, result.duplicated, result.wrong, result.extra) == ([], [], [], []), result.summary()
@@ -107,3 +108,6 @@ def test_queue_mode_one_writer_workers_never_touch_the_archive(tmp_path: Path) -
     assert split
     assert set(split) <= {"q1", "q2"}  # the split itself is checked in direct mode above
     assert query(archive, "SELECT count(*) FROM crawls WHERE finished_at IS NOT NULL")[0][0] == 1
+    # the workers' counters reach the crawl row through the writer, and so do the registry rows
+    assert query(archive, "SELECT requests, archived FROM crawls") == [(farm_requests, sum(split.values()))]
+    assert query(archive, "SELECT count(*) FROM sources WHERE synthetic = 1")[0][0] == len(load_sources(sources))

@@ -1,8 +1,8 @@
 """One archive per session, built through the real pipeline, and an in-process Datasette over it.
 
 The Datasette instance is configured exactly as `nianbao serve` configures the server (metadata,
-templates, plugins, static from datasette/, settings from nianbao.serve.SETTINGS); the database is named
-`nianbao` after nianbao.db.
+templates, plugins, static from datasette/ as nianbao.serve.CONFIG finds it, settings from
+nianbao.serve.SETTINGS); the database is named `nianbao` after nianbao.db.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from nianbao.serve import SETTINGS
-from tests.conftest import CORPUS, ROOT
+from nianbao.serve import CONFIG, SETTINGS
+from tests.conftest import CORPUS
 from tests.datasette.build import Built, build
-
-CONFIG = ROOT / "datasette"
 
 
 @pytest.fixture(scope="session")
