@@ -281,6 +281,27 @@ def sources_verify(archive_dir: str, sources_path: str | None) -> None:
                f"of {len(registry)} verified")
 
 
+@sources.command("candidates")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="Candidates per code.")
+def sources_candidates(codes: tuple[str, ...], limit: int) -> None:
+    """Ranked candidate portal hosts per division code, from the unit's name in pinyin (no network).
+
+    One line per code: the code, then its hosts, tab-separated. `-` reads codes from stdin.
+
+    Example: nianbao sources candidates 610827 150926
+    Example: cut -d, -f1 archive/data/divisions.csv | tail -n +2 | nianbao sources candidates -
+    """
+    from crawler.hostnames import candidates
+
+    wanted = [c for code in codes for c in (click.get_text_stream("stdin").read().split() if code == "-" else [code])]
+    for code in wanted:
+        hosts = candidates(code, limit)
+        if not hosts:
+            click.echo(f"{code}: not a known county-level division code", err=True)
+        click.echo("\t".join([code, *hosts]))
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True,
               help="A crontab block or systemd service + timer units.")
