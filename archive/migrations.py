@@ -175,6 +175,24 @@ def m010_fetch_worker(db: Database) -> None:
     db["fetches"].add_column("worker", str)
 
 
+@migrations()
+def m030_registry(db: Database) -> None:
+    """The national registry (one row per county-level unit: host status, evidence, 年报 columns), loaded from
+    crawler/registry.csv; `nianbao sources coverage` refreshes it."""
+    from archive import registry_table
+
+    registry_table.create_table(db)
+    registry_table.refresh(db)
+
+
+@migrations()
+def m031_coverage_view(db: Database) -> None:
+    """coverage: per unit, host status, 年报 column, reports archived by year, and what is known (finding)."""
+    from archive import registry_table
+
+    db.create_view("coverage", registry_table.COVERAGE, replace=True)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

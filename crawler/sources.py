@@ -36,6 +36,12 @@ class Source:
 
 
 def load_sources(path: str | Path = REGISTRY) -> list[Source]:
+    """Rows of a sources CSV; the national registry (crawler/registry.csv) is accepted too, its rows without
+    a 年报 column or verified host left out (crawler.registry.as_sources)."""
+    from crawler.registry import as_sources, is_registry_file, load_registry
+
+    if is_registry_file(path):
+        return as_sources(load_registry(path))
     with Path(path).open(encoding="utf-8", newline="") as f:
         return [Source(**{**row, "id": int(row["id"])}) for row in csv.DictReader(f)]
 

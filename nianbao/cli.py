@@ -248,6 +248,9 @@ def sources_add(division_code: str, agency: str, level: str, urls: tuple[str, ..
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     write_sources(registry)
+    from crawler.registry_build import rebuild
+
+    rebuild()  # the national registry takes the hand-found entry over (crawler/registry.csv)
     click.echo(f"added source {source.id}")
 
 
@@ -279,6 +282,53 @@ def sources_verify(archive_dir: str, sources_path: str | None) -> None:
     write_sources(registry, path)
     click.echo(f"{len(newly)} source(s) newly verified; {sum(s.verified.startswith('yes') for s in registry)} "
                f"of {len(registry)} verified")
+
+
+@sources.command("registry")
+@click.option("--build", "rebuild_it", is_flag=True,
+              help="Regenerate crawler/registry.csv from the divisions registry and crawler/sources.csv first.")
+@click.option("--status", default=None, help="Only rows with this status (verified, candidate, blocked…).")
+@click.option("--province", default=None, help="Only this province (name, e.g. 江苏省, or code prefix, e.g. 32).")
+def sources_registry(rebuild_it: bool, status: str | None, province: str | None) -> None:
+    """The national registry: one row per county-level unit with its host status and 年报 columns.
+
+    Prints code, name, status, host, checked, 年报 column URLs (tab-separated), then counts per status.
+
+    Example: nianbao sources registry --build --province 32
+    """
+    from crawler.registry import counts, load_registry
+    from crawler.registry_build import rebuild
+
+    if rebuild_it:
+        rebuild()
+    units = load_registry()
+    shown = [u for u in units if (status is None or u.status == status)
+             and (province is None or u.province == province or u.code.startswith(province))]
+    for u in shown:
+        click.echo("\t".join((u.code, u.name, u.status, u.host or "-", u.checked or "-", u.column_urls or "-")))
+    click.echo(f"{len(shown)} of {len(units)} units: "
+               + ", ".join(f"{n} {s}" for s, n in counts(units).items()), err=True)
+
+
+@sources.command("coverage")
+@ARCHIVE_OPTION
+@click.option("--by", "by", type=click.Choice(["province", "unit"]), default="province", show_default=True,
+              help="One line per province, or per county-level unit.")
+@click.option("--province", default=None, help="Only this province (name or code prefix).")
+def sources_coverage(archive_dir: str, by: str, province: str | None) -> None:
+    """What the archive covers: host status, 年报 column found, reports archived by year, last checked.
+
+    Refreshes the archive's registry table from crawler/registry.csv (Datasette shows the same as the
+    `coverage` view and the coverage_map query). `finding` keeps "nothing_found_yet" (nobody checked) apart
+    from "not_published" (the 年报 column was crawled and held no report).
+
+    Example: nianbao sources coverage --archive var/archive --by unit --province 32
+    """
+    from crawler.coverage import as_tsv, by_province, by_unit, open_archive
+
+    db = open_archive(archive_dir)
+    rows = by_province(db, province) if by == "province" else by_unit(db, province)
+    click.echo(as_tsv(rows))
 
 
 @sources.command("candidates")
