@@ -23,8 +23,10 @@ def test_hand_found_entries_win_over_generated_rows() -> None:
     tongzi = units["520322"]
     assert tongzi.host == "www.gztongzi.gov.cn"
     assert tongzi.column_urls == "http://www.gztongzi.gov.cn/zwgk/zfxxgk/zfxxgknb/"
-    assert tongzi.status == "candidate" and "hand-found" in tongzi.notes
-    assert units["610827"].host == "" and units["610827"].status == "candidate"  # 米脂: nothing known yet
+    assert tongzi.status == "candidate"
+    assert "hand-found" in tongzi.notes
+    assert units["610827"].host == ""
+    assert units["610827"].status == "candidate"
 
 
 def test_a_hand_found_entry_under_an_old_code_lands_on_the_current_unit() -> None:
@@ -44,7 +46,8 @@ def test_earlier_checks_survive_a_rebuild_and_follow_division_changes() -> None:
     units = {u.code: u for u in build([checked, blocked], [])}
     assert units["320813"].status == "verified"
     assert (units["320813"].final_url, units["320813"].title) == ("http://www.hongze.gov.cn/", "淮安市洪泽区人民政府")
-    assert units["610827"].status == "blocked" and units["610827"].checked == "2026-11-02"
+    assert units["610827"].status == "blocked"
+    assert units["610827"].checked == "2026-11-02"
     assert len(units) == 2846
 
 
