@@ -331,6 +331,33 @@ def sources_coverage(archive_dir: str, by: str, province: str | None) -> None:
     click.echo(as_tsv(rows))
 
 
+@sources.command("discover")
+@click.option("--code", "codes", default=None, help="Only these division codes (comma-separated).")
+@click.option("--province", default=None, help="Only this province (name, e.g. 陕西省, or code prefix, e.g. 61).")
+@click.option("--limit", default=10, show_default=True, help="Candidate hosts tried per unit.")
+@click.option("--max-age", default=30, show_default=True, help="Skip units checked fewer than this many days ago.")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False),
+              help="A registry CSV instead of the bundled crawler/registry.csv (updated in place).")
+@click.option("--proxy", default=None, help="HTTP proxy for every request (e.g. the local portal farm).")
+@click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+def sources_discover(codes: str | None, province: str | None, limit: int, max_age: int, registry: str | None,
+                     proxy: str | None, settings: tuple[str, ...]) -> None:
+    """Find each unit's portal from its code: try candidate hosts until one verifies, then find its 年报 column.
+
+    robots.txt is obeyed, one request per host at a time; every finished unit is written to the registry at
+    once (safe to stop and resume; a re-run skips units checked within --max-age days). WAF challenges are
+    recorded as blocked, not absent.
+
+    Example: nianbao sources discover --province 61
+    """
+    from nianbao.discovery import run_discovery
+
+    extra = dict(item.split("=", 1) for item in settings)
+    done = run_discovery(codes=codes, province=province, registry=registry, limit=limit, max_age=max_age,
+                         proxy=proxy, extra=extra)
+    click.echo(f"discovery finished: {done}")
+
+
 @sources.command("candidates")
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--limit", default=10, show_default=True, help="Candidates per code.")
