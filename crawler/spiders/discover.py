@@ -125,7 +125,11 @@ class DiscoverSpider(scrapy.Spider):
         request = failure.request
         code, index = request.cb_kwargs["code"], request.cb_kwargs["index"]
         message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
-        outcome = "blocked" if "robots.txt" in message else "unreachable"
+        text = str(failure.value)
+        # robots.txt forbids the homepage: a portal is there but closed to us; a redirect off *.gov.cn (a mirror,
+        # a parked domain elsewhere) is refused before any traffic: not this unit's portal
+        outcome = "blocked" if "robots.txt" in text else "lookalike" if text.startswith("refused") else "unreachable"
+        message = text[:200] if outcome != "unreachable" else message
         state = self.states[code]
         state.checks.append(Check(state.hosts[index], outcome, request.url, note=message))
         yield from self._next(code, index)
@@ -179,7 +183,7 @@ class DiscoverSpider(scrapy.Spider):
                                             state.division.prefecture)
         tried = " ".join(f"{c.host}:{c.outcome}" for c in state.checks)
         unit = replace(unit, status=status, checked=dt.date.today().isoformat(),
-                       host=best.host if best and status in ("verified", "blocked", "ambiguous") else unit.host,
+                       host=_host_of(best) if best and status in ("verified", "blocked", "ambiguous") else unit.host,
                        final_url=best.final_url if best and status == "verified" else "",
                        title=best.title if best and status == "verified" else "",
                        column_urls=" ".join(dict.fromkeys(unit.columns + state.columns)),
@@ -194,3 +198,10 @@ class DiscoverSpider(scrapy.Spider):
         log.info("discovery: %d/%d units done, %d verified, %d blocked, ETA %.0f s — %s %s %s",
                  self.done["units"], len(self.codes), self.done["verified"], self.done["blocked"],
                  left / rate if rate else 0, code, status, urlsplit(unit.final_url).hostname or unit.host)
+
+
+def _host_of(check: Check) -> str:
+    """Where the portal is: the host a verified homepage ended on (an old domain redirects), else the candidate."""
+    if check.outcome == "verified" and check.final_url:
+        return urlsplit(check.final_url).hostname or check.host
+    return check.host

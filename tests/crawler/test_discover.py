@@ -74,22 +74,34 @@ def test_column_links_by_text() -> None:
 
 @pytest.mark.slow
 def test_discovery_from_codes_alone_on_the_farm(tmp_path: Path) -> None:
+    """Every farm county verified at its host with its 年报 column; each trouble scenario (old-domain redirect to
+    a platform on the province's cluster, same-name county elsewhere, shared name, parked, off-gov mirror, WAF,
+    no portal) classified as synth/farm/discovery.py plants it."""
     registry = tmp_path / "registry.csv"
     with Farm(seed=1) as farm:
-        sites = [s for s in farm.manifest()["sites"] if s["kind"] == "county"]
-        codes = {s["county"]["adcode"] for s in sites}
+        expected = farm.manifest()["discovery"]
+        assert {e["kind"] for e in expected} == {"farm_site", "redirect", "lookalike", "ambiguous", "parked",
+                                                 "offgov", "blocked", "none"}
+        codes = {e["code"] for e in expected}
         write_registry([u for u in load_registry() if u.code in codes], registry)  # codes, no hosts
         command = [sys.executable, "-c", "from nianbao.cli import cli; cli()", "sources", "discover",
                    "--registry", str(registry), "--proxy", farm.proxy_url, *FAST]
         first = subprocess.run(command, env=env(), capture_output=True, text=True, timeout=300)
         assert first.returncode == 0, first.stderr[-3000:]
         units = {u.code: u for u in load_registry(registry)}
-        for site in sites:
-            unit = units[site["county"]["adcode"]]
-            assert unit.status == "verified", unit
-            assert unit.host == site["host"]
-            assert unit.title == site["site_name"]
-            assert site["nb_url"] in unit.columns, (unit.columns, site["nb_url"])
+        assert set(units) == codes
+        for e in expected:
+            unit = units[e["code"]]
+            assert unit.status == e["status"], (e, unit)
+            assert unit.checked
+            if e["status"] == "verified":
+                assert unit.host == e["host"], (e, unit)
+                assert unit.title
+                assert unit.final_url
+                assert e["column"] in unit.columns, (e, unit)
+            else:
+                assert not unit.columns
+        assert not [r.url for r in farm.requests if r.outside and r.host.endswith("-gov-mirror.com")]
         again = subprocess.run(command, env=env(), capture_output=True, text=True, timeout=300)
         assert again.returncode == 0
         assert "'units': 0" in again.stdout  # nothing stale: a re-run re-checks nothing
