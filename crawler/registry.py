@@ -181,3 +181,11 @@ def counts(units: list[Unit]) -> dict[str, int]:
     for unit in units:
         out[unit.status] = out.get(unit.status, 0) + 1
     return out
+
+
+def crawl_sources(hand_found: list[Source], units: list[Unit] | None = None) -> list[Source]:
+    """What a default crawl starts from: every hand-found entry, then every registry unit with a 年报 column or a
+    verified host that no hand-found entry already starts from (the whole country, as far as it is known)."""
+    covered = {u for s in hand_found for u in s.urls}
+    extra = [s for s in as_sources(load_registry() if units is None else units) if not set(s.urls) & covered]
+    return hand_found + extra

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.registry import REGISTRY_CSV, Unit, as_sources, build, dumps, load_registry, write_registry
+from crawler.registry import (
+    REGISTRY_CSV,
+    Unit,
+    as_sources,
+    build,
+    crawl_sources,
+    dumps,
+    load_registry,
+    write_registry,
+)
 from crawler.sources import REGISTRY, Source, load_sources
 
 
@@ -71,3 +80,18 @@ def test_crawler_accepts_the_registry_and_starts_only_where_it_can(tmp_path: Pat
     ]
     assert load_registry(path) == sorted(units, key=lambda u: u.code)
     assert as_sources([units[0]]) == []
+
+
+def test_default_crawl_takes_hand_found_entries_and_known_units_once() -> None:
+    hand = load_sources(REGISTRY)
+    units = [Unit("320813", "洪泽区", "江苏省", "淮安市", status="verified", final_url="http://www.hongze.gov.cn/",
+                  checked="2026-11-01"),
+             Unit("520322", "桐梓县", "贵州省", "遵义市", column_urls=hand[1].urls[0]),  # hand-found already
+             Unit("610827", "米脂县", "陕西省", "榆林市")]
+    sources = crawl_sources(hand, units)
+    assert sources[: len(hand)] == hand
+    assert [s.id for s in sources[len(hand):]] == [320813]
+    from crawler.spiders.reports import ReportsSpider
+
+    spider = ReportsSpider()
+    assert [s.id for s in spider.selected_sources()][: len(hand)] == [s.id for s in hand]
