@@ -28,6 +28,7 @@ SHENGMU_KEEP = ("zh", "ch", "sh")
 HETERONYM_WEIGHT = 0.04
 HISTORY_WEIGHT = 0.15
 MAX_HETERONYM_READINGS = 4
+U_FOR_V_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ def readings(division: Division) -> list[Reading]:
         add(short, _dataset_reading(division, short), suffix, 0.8)
     for alt in heteronym_readings(short):
         add(short, alt, suffix, HETERONYM_WEIGHT)
+    if any("v" in syllable for syllable in base):  # ü: most portals write lv (lvchun), some lu
+        add(short, tuple(syllable.replace("v", "u") for syllable in base), suffix, U_FOR_V_WEIGHT)
     abbreviated = _abbreviated(short)
     if abbreviated != short:
         add(abbreviated, phrase_reading(abbreviated), suffix, 1.0)
