@@ -29,6 +29,7 @@ HETERONYM_WEIGHT = 0.04
 HISTORY_WEIGHT = 0.15
 MAX_HETERONYM_READINGS = 4
 U_FOR_V_WEIGHT = 0.3
+PHRASE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,15 @@ def _dataset_reading(division: Division, short: str) -> tuple[str, ...] | None:
     return syllables[: len(short)]
 
 
+def primary_reading(division: Division) -> tuple[str, ...]:
+    """The most likely spelling of a unit's short name: the override table's, else the divisions registry's own
+    pinyin (right for 都 du, 什 shi, 勒 le, 召陵 shao, where pypinyin's phrase reading is not), else pypinyin's."""
+    short = division.short_name or division.name
+    if any(key in short for key in overrides()):
+        return phrase_reading(short)
+    return _dataset_reading(division, short) or phrase_reading(short)
+
+
 def readings(division: Division) -> list[Reading]:
     """Every spelling of a unit worth trying, most likely first; duplicates merged by max weight."""
     short = division.short_name or division.name
@@ -148,11 +158,9 @@ def readings(division: Division) -> list[Reading]:
         key = (syllables, sfx)
         found[key] = max(found.get(key, 0.0), weight)
 
-    base = phrase_reading(short)
-    has_override = any(key in short for key in overrides())
+    base = primary_reading(division)
     add(short, base, suffix, 1.0)
-    if not has_override:
-        add(short, _dataset_reading(division, short), suffix, 0.8)
+    add(short, phrase_reading(short), suffix, PHRASE_WEIGHT)
     for alt in heteronym_readings(short):
         add(short, alt, suffix, HETERONYM_WEIGHT)
     if any("v" in syllable for syllable in base):  # ü: most portals write lv (lvchun), some lu
@@ -207,8 +215,7 @@ def contested_labels() -> frozenset[str]:
     less often owns www.{full}.gov.cn."""
     counts: Counter[str] = Counter()
     for division in load_divisions().values():
-        short = division.short_name or division.name
-        counts["".join(phrase_reading(short))] += 1
+        counts["".join(primary_reading(division))] += 1
     for code in _regions():
         counts["".join(phrase_reading(_region_short(code)))] += 2  # a prefecture or province always wins
     return frozenset(label for label, n in counts.items() if n > 1)
@@ -248,7 +255,7 @@ def _facts(division: Division) -> dict[str, object]:
                    if division.name[len(short):].endswith(k)), "") if division.name.startswith(short) else ""
     return {"province": division.province_code, "suffix": suffix[-1:] if suffix else "",
             "direct": not division.prefecture_code,
-            "contested": "".join(phrase_reading(short)) in contested_labels()}
+            "contested": "".join(primary_reading(division)) in contested_labels()}
 
 
 def _weight(pattern: Pattern, facts: dict[str, object]) -> float:
