@@ -86,10 +86,10 @@ def _names_government(title: str, division: Division) -> str | None:
 
 def _other_places(title: str, division: Division) -> bool:
     """Whether the title names a province or prefecture this unit is not in (长春市朝阳区人民政府 for 北京 朝阳)."""
-    from crawler.hostnames import _regions
+    from crawler.hostnames import current_regions
 
     own = {division.province_code, division.prefecture_code}
-    for code, row in _regions().items():
+    for code, row in current_regions().items():
         if code in own or row["level"] not in ("province", "prefecture"):
             continue
         if row["name"] in title:
@@ -125,9 +125,9 @@ def check_homepage(division: Division, host: str, status: int, final_url: str, b
 
 
 def _own_region_named(title: str, division: Division) -> bool:
-    from crawler.hostnames import _region_short
+    from crawler.hostnames import region_short
 
-    return any(_region_short(code) and _region_short(code) in title
+    return any(region_short(code) and region_short(code) in title
                for code in (division.prefecture_code, division.province_code) if code)
 
 

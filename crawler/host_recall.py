@@ -39,7 +39,7 @@ def site_host(url: str) -> str:
 
 def _regional_labels(code: str) -> set[str]:
     """Labels a prefecture's or province's own portal would use (sjz, shijiazhuang, anyang)."""
-    from crawler.hostnames import _region_short, initials
+    from crawler.hostnames import initials, region_short
 
     division = division_of_code(code)
     out: set[str] = set()
@@ -47,7 +47,7 @@ def _regional_labels(code: str) -> set[str]:
         return out
     for region in (division.prefecture_code, division.province_code):
         if region:
-            syllables = phrase_reading(_region_short(region))
+            syllables = phrase_reading(region_short(region))
             out |= {"".join(syllables), initials(syllables)}
     return out
 

@@ -200,12 +200,12 @@ def former_names(code: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _regions() -> dict[str, dict[str, str]]:
+def current_regions() -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in load_regions() if r["status"] == "current"}
 
 
-def _region_short(code: str) -> str:
-    row = _regions().get(code)
+def region_short(code: str) -> str:
+    row = current_regions().get(code)
     return (row["short_name"] or row["name"]) if row else ""
 
 
@@ -216,8 +216,8 @@ def contested_labels() -> frozenset[str]:
     counts: Counter[str] = Counter()
     for division in load_divisions().values():
         counts["".join(primary_reading(division))] += 1
-    for code in _regions():
-        counts["".join(phrase_reading(_region_short(code)))] += 2  # a prefecture or province always wins
+    for code in current_regions():
+        counts["".join(phrase_reading(region_short(code)))] += 2  # a prefecture or province always wins
     return frozenset(label for label, n in counts.items() if n > 1)
 
 
@@ -227,7 +227,7 @@ def _placeholders(division: Division, reading: Reading) -> list[dict[str, str]]:
     full = "".join(syllables)
     sfx, letter = reading.suffix or ("", "")
     pref_code = division.prefecture_code
-    pref_syllables = phrase_reading(_region_short(pref_code)) if pref_code else ()
+    pref_syllables = phrase_reading(region_short(pref_code)) if pref_code else ()
     province = config()["provinces"].get(division.province_code, [])
     base = {
         "full": full,
@@ -238,7 +238,7 @@ def _placeholders(division: Division, reading: Reading) -> list[dict[str, str]]:
         "sm_s": initials(syllables, keep_double=True) + letter if letter else "",
         "pref": _prefecture_abbreviation(pref_code, pref_syllables),
         "pref_full": "".join(pref_syllables),
-        "prov_full": "".join(phrase_reading(_region_short(division.province_code))),
+        "prov_full": "".join(phrase_reading(region_short(division.province_code))),
     }
     return [{**base, "prov": abbr} for abbr in province] or [{**base, "prov": ""}]
 

@@ -55,10 +55,10 @@ class Scenario:
     @property
     def cluster_host(self) -> str:
         from archive.divisions import load_divisions
-        from crawler.hostnames import phrase_reading
+        from crawler.hostnames import phrase_reading, region_short
 
         province = load_divisions()[self.code].province_code
-        return f"xxgk.{''.join(phrase_reading(_region_short(province)))}.gov.cn"
+        return f"xxgk.{''.join(phrase_reading(region_short(province)))}.gov.cn"
 
     @property
     def column_url(self) -> str:
@@ -67,12 +67,6 @@ class Scenario:
         if self.kind == "lookalike":
             return f"http://{self.portal_host}/zwgk/zfxxgknb/"
         return ""
-
-
-def _region_short(code: str) -> str:
-    from crawler.hostnames import _region_short as short
-
-    return short(code)
 
 
 @lru_cache(maxsize=8)
