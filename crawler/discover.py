@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from archive.divisions import Division, load_divisions
+from archive.divisions import Division, load_divisions, resolve_agency
 from crawler.families import detect
 from crawler.families.base import Link
 from crawler.hostnames import former_names
-from crawler.titles import is_navigation, is_report_column
+from crawler.titles import is_navigation, is_report_column, is_report_title
 
 GOVERNMENT_WORDS = ("人民政府", "政府网", "政府门户", "政府")
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
@@ -32,6 +32,7 @@ SITE_NAME = re.compile(r"""<meta\s+name=["']SiteName["']\s+content=["']([^"']+)"
 # Link texts that lead from a homepage towards the 信息公开 platform (besides crawler.titles.is_navigation).
 PLATFORM_TEXT = re.compile(r"^(?:政务公开|政府信息公开|信息公开|政府信息公开平台|信息公开目录|法定主动公开内容|"
                            r"政府信息公开专栏|政务公开专栏|公开目录)$")
+YEARISH = re.compile(r"(?:19|20)\d{2}|报告|年报")
 OUTCOME_ORDER = ("verified", "ambiguous", "blocked", "none_found", "unreachable")
 
 
@@ -168,3 +169,18 @@ def column_links(url: str, body: str) -> tuple[list[str], list[str]]:
                 if not is_report_column(link.text) and (PLATFORM_TEXT.match(link.text.strip())
                                                         or is_navigation(link.text))]
     return list(dict.fromkeys(columns)), list(dict.fromkeys(platform))
+
+
+def sub_units(url: str, body: str, code: str) -> list[tuple[str, str, str]]:
+    """(agency, level, url) of the department and township units a county's pages link by name (北塔区财政局 →
+    its site or column): names that place under this county as a department or a township."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for link in detect(url, body).links(url, body):
+        text = link.text.strip()
+        if (not text or len(text) > 30 or text in out or is_report_title(text) or YEARISH.search(text)
+                or not (urlsplit(link.url).hostname or "").endswith(".gov.cn")):
+            continue  # a report or a year column names a unit too, but is not the unit's own page
+        resolution = resolve_agency(text, hint_code=code)
+        if resolution and resolution.code == code and resolution.level in ("department", "township"):
+            out[text] = (text, resolution.level, link.url)
+    return list(out.values())

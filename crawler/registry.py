@@ -95,6 +95,61 @@ def is_registry_file(path: str | Path) -> bool:
 # ---------------------------------------------------------------- building
 
 
+@dataclass
+class SubUnit:
+    """A department or township a county's platform lists, with its own 年报 column(s) (registry-units.csv)."""
+
+    parent_code: str
+    agency: str
+    level: str  # department or township
+    status: str = "candidate"  # verified (its page answered), blocked, unreachable
+    url: str = ""
+    column_urls: str = ""
+    checked: str = ""
+    notes: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return self.column_urls.split()
+
+
+SUB_FIELDS = [f.name for f in fields(SubUnit)]
+
+
+def sub_units_path(registry_path: str | Path = REGISTRY_CSV) -> Path:
+    """registry.csv → registry-units.csv beside it."""
+    path = Path(registry_path)
+    return path.with_name(path.stem + "-units.csv")
+
+
+def load_sub_units(path: str | Path) -> list[SubUnit]:
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [SubUnit(**{k: row.get(k) or "" for k in SUB_FIELDS}) for row in csv.DictReader(f)]
+
+
+def write_sub_units(rows: list[SubUnit], path: str | Path) -> None:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=SUB_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: (r.parent_code, r.level, r.agency)):
+        writer.writerow(asdict(row))
+    Path(path).write_text(buf.getvalue(), encoding="utf-8")
+
+
+def sub_unit_sources(rows: list[SubUnit]) -> list[Source]:
+    """Sub-units the crawler starts from: their 年报 columns, else their page (a blocked one is recorded so)."""
+    out = []
+    for i, row in enumerate(sorted(rows, key=lambda r: (r.parent_code, r.level, r.agency))):
+        urls = row.columns or ([row.url] if row.url else [])
+        if urls:
+            out.append(Source(10_000_000 + i, row.parent_code, row.agency, row.level, " ".join(urls), "",
+                              f"registry sub-unit: {row.status}", "no"))
+    return out
+
+
 def former_names(code: str) -> str:
     """The unit's earlier codes and names since reports began, newest first (洪泽县 for 洪泽区)."""
     rows = [r for r in load_history()
@@ -187,5 +242,7 @@ def crawl_sources(hand_found: list[Source], units: list[Unit] | None = None) -> 
     """What a default crawl starts from: every hand-found entry, then every registry unit with a 年报 column or a
     verified host that no hand-found entry already starts from (the whole country, as far as it is known)."""
     covered = {u for s in hand_found for u in s.urls}
-    extra = [s for s in as_sources(load_registry() if units is None else units) if not set(s.urls) & covered]
-    return hand_found + extra
+    known = as_sources(load_registry() if units is None else units)
+    if units is None:
+        known += sub_unit_sources(load_sub_units(sub_units_path()))
+    return hand_found + [s for s in known if not set(s.urls) & covered]

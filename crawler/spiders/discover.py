@@ -22,13 +22,23 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.divisions import Division, load_divisions
-from crawler.discover import Check, best_check, check_homepage, column_links, unit_status
+from crawler.discover import Check, best_check, check_homepage, column_links, sub_units, unit_status
 from crawler.hostnames import candidates
-from crawler.registry import REGISTRY_CSV, Unit, load_registry, write_registry
+from crawler.registry import (
+    REGISTRY_CSV,
+    SubUnit,
+    Unit,
+    load_registry,
+    load_sub_units,
+    sub_units_path,
+    write_registry,
+    write_sub_units,
+)
 
 log = logging.getLogger(__name__)
 PLATFORM_DEPTH = 2
 PLATFORM_PAGES = 12  # per unit: enough for home → 政务公开 → 信息公开 → 年报 on real portals
+SUB_UNITS = 80  # departments and townships looked at per county (a county has ~40-60 reporting units)
 
 
 @dataclass
@@ -39,6 +49,7 @@ class UnitState:
     columns: list[str] = field(default_factory=list)
     pending: int = 0
     visited: set[str] = field(default_factory=set)
+    subunits: dict[str, SubUnit] = field(default_factory=dict)
 
 
 class DiscoverSpider(scrapy.Spider):
@@ -57,6 +68,7 @@ class DiscoverSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.registry_path = Path(registry) if registry else REGISTRY_CSV
         self.units = {u.code: u for u in load_registry(self.registry_path)}
+        self.sub_units = load_sub_units(sub_units_path(self.registry_path))
         self.limit = int(limit)
         self.max_age = int(max_age)
         wanted = [c.strip() for c in (codes or "").replace(",", " ").split() if c.strip()]
@@ -145,7 +157,16 @@ class DiscoverSpider(scrapy.Spider):
     def _platform(self, code: str, url: str, body: str, depth: int) -> Any:
         state = self.states[code]
         columns, platform = column_links(url, body)
-        state.columns += [c for c in columns if c not in state.columns]
+        yield from self._sub_units(code, url, body)
+        new_columns = [c for c in columns if c not in state.columns]
+        state.columns += new_columns
+        for column in new_columns:  # the column page lists the county's departments and townships
+            if column not in state.visited and len(state.visited) < PLATFORM_PAGES:
+                state.visited.add(column)
+                state.pending += 1
+                yield scrapy.Request(column, callback=self.parse_platform, errback=self.platform_failed,
+                                     dont_filter=True, cb_kwargs={"code": code, "depth": PLATFORM_DEPTH},
+                                     meta={"kind": "discover", "unconditional": True})
         if state.columns or depth >= PLATFORM_DEPTH:
             return
         for link in platform:
@@ -173,6 +194,48 @@ class DiscoverSpider(scrapy.Spider):
         if self.states[code].pending == 0:
             self._finish(code)
 
+    # ---- departments and townships --------------------------------------------------------------------------
+
+    def _sub_units(self, code: str, url: str, body: str) -> Any:
+        state = self.states[code]
+        for agency, level, link in sub_units(url, body, code):
+            if agency in state.subunits or len(state.subunits) >= SUB_UNITS:
+                continue
+            state.subunits[agency] = SubUnit(code, agency, level, url=link)
+            state.pending += 1
+            yield scrapy.Request(link, callback=self.parse_sub_unit, errback=self.sub_unit_failed, dont_filter=True,
+                                 cb_kwargs={"code": code, "agency": agency, "depth": 0},
+                                 meta={"kind": "discover", "unconditional": True})
+
+    def parse_sub_unit(self, response: Response, code: str, agency: str, depth: int) -> Any:
+        state = self.states[code]
+        state.pending -= 1
+        row = state.subunits[agency]
+        if response.meta.get("blocked_by"):
+            row.status, row.notes = "blocked", response.meta["blocked_by"]
+        elif hasattr(response, "text"):
+            row.status = "verified" if row.status != "blocked" else row.status
+            columns, platform = column_links(response.url, response.text)
+            row.column_urls = " ".join(dict.fromkeys(row.columns + columns))
+            if not columns and depth == 0:
+                for link in platform[:3]:
+                    state.pending += 1
+                    yield scrapy.Request(link, callback=self.parse_sub_unit, errback=self.sub_unit_failed,
+                                         dont_filter=True, cb_kwargs={"code": code, "agency": agency, "depth": 1},
+                                         meta={"kind": "discover", "unconditional": True})
+        if state.pending == 0:
+            self._finish(code)
+
+    def sub_unit_failed(self, failure: Failure) -> None:
+        kwargs = failure.request.cb_kwargs
+        state = self.states[kwargs["code"]]
+        state.pending -= 1
+        row = state.subunits[kwargs["agency"]]
+        if kwargs["depth"] == 0:
+            row.status, row.notes = "unreachable", f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+        if state.pending == 0:
+            self._finish(kwargs["code"])
+
     # ---- outcome -------------------------------------------------------------------------------------------
 
     def _finish(self, code: str) -> None:
@@ -190,6 +253,11 @@ class DiscoverSpider(scrapy.Spider):
                        notes=f"{best.note}; tried {tried}" if best else f"tried {tried}")
         self.units[code] = unit
         write_registry(list(self.units.values()), self.registry_path)
+        today = dt.date.today().isoformat()
+        found = [replace(row, checked=today) for row in state.subunits.values()]
+        if found or any(r.parent_code == code for r in self.sub_units):  # this check replaces the last one's
+            self.sub_units = [r for r in self.sub_units if r.parent_code != code] + found
+            write_sub_units(self.sub_units, sub_units_path(self.registry_path))
         self.done["units"] += 1
         self.done["verified"] += status == "verified"
         self.done["blocked"] += status == "blocked"

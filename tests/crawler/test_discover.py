@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from archive.divisions import load_divisions
-from crawler.discover import Check, check_homepage, column_links, unit_status
-from crawler.registry import load_registry, write_registry
+from crawler.discover import Check, check_homepage, column_links, sub_units, unit_status
+from crawler.registry import load_registry, load_sub_units, sub_units_path, write_registry
 from synth.farm import Farm
 from tests.crawler.farmcrawl import FAST, env
 
@@ -72,6 +73,16 @@ def test_column_links_by_text() -> None:
     assert platform == ["http://www.mizhi.gov.cn/zwgk/"]
 
 
+def test_sub_units_are_named_units_not_reports() -> None:
+    body = ("<a href='http://czj.mizhi.gov.cn/'>米脂县财政局</a><a href='/xz/yhz/'>银州街道办事处</a>"
+            "<a href='/nb/1.html'>米脂县教育局2023年政府信息公开工作年度报告</a><a href='/nb/2024/'>2024年度</a>"
+            "<a href='http://www.yl.gov.cn/'>榆林市财政局</a><a href='http://czj.mizhi.com/'>米脂县统计局</a>")
+    assert sub_units("http://www.mizhi.gov.cn/nb/", body, "610827") == [
+        ("米脂县财政局", "department", "http://czj.mizhi.gov.cn/"),
+        ("银州街道办事处", "township", "http://www.mizhi.gov.cn/xz/yhz/"),  # a township of 米脂 (townships.csv)
+    ]
+
+
 @pytest.mark.slow
 def test_discovery_from_codes_alone_on_the_farm(tmp_path: Path) -> None:
     """Every farm county verified at its host with its 年报 column; each trouble scenario (old-domain redirect to
@@ -102,6 +113,21 @@ def test_discovery_from_codes_alone_on_the_farm(tmp_path: Path) -> None:
             else:
                 assert not unit.columns
         assert not [r.url for r in farm.requests if r.outside and r.host.endswith("-gov-mirror.com")]
+        # the departments each county links are rows of their own, with their 年报 column or their WAF
+        departments = [s for s in farm.manifest()["sites"] if s["kind"] == "department"]
+        assert departments
+        rows = {(r.parent_code, r.agency): r for r in load_sub_units(sub_units_path(registry))}
+        assert len(rows) == len(departments)
+        for site in departments:
+            row = rows[(site["county"]["adcode"], site["site_name"])]
+            assert row.level == "department"
+            assert urlsplit(row.url).hostname == site["host"]
+            if site["waf"]:
+                assert row.status == "blocked"
+                assert not row.columns
+            else:
+                assert row.status == "verified"
+                assert row.columns == [site["nb_url"]]
         again = subprocess.run(command, env=env(), capture_output=True, text=True, timeout=300)
         assert again.returncode == 0
         assert "'units': 0" in again.stdout  # nothing stale: a re-run re-checks nothing
