@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from crawler.registry import load_registry, write_registry
+from crawler.registry import load_registry, load_sub_units, sub_unit_sources, sub_units_path, write_registry
 from crawler.sources import Source, write_sources
 from synth.farm import Farm
 from synth.farm.audit import Audit, audit, report_rows
@@ -49,8 +49,8 @@ def child_env() -> dict[str, str]:
 
 def discover_farm(farm: Farm, archive: Path, say: Callable[[str], None]) -> list[Source]:
     """The farm's sources with every county portal found from its division code alone (`nianbao sources
-    discover` against the farm): start URLs are the discovered 年报 columns and verified homepages. Department
-    sites still come from the farm's list (discovery does not record them yet)."""
+    discover` against the farm): start URLs are the discovered 年报 columns and verified homepages, and the
+    department and township units come from what the county platforms list."""
     sources = farm_sources(farm.manifest())
     codes = {s.division_code for s in sources if s.level == "county_gov"}
     registry = archive / "registry.csv"
@@ -65,8 +65,12 @@ def discover_farm(farm: Farm, archive: Path, say: Callable[[str], None]) -> list
         if source.level == "county_gov" and unit and unit.start_urls():
             source.start_urls = " ".join(unit.start_urls())
             found += 1
+    departments = sub_unit_sources(load_sub_units(sub_units_path(registry)))
     say(f"  discovery from {len(codes)} division codes: {found} portals verified with their 年报 columns "
-        f"({', '.join(sorted(u.host for u in units.values() if u.status == 'verified'))})")
+        f"({', '.join(sorted(u.host for u in units.values() if u.status == 'verified'))}), "
+        f"{len(departments)} department and township units listed on them")
+    if departments:  # the departments as the county platforms list them, not the farm's own list
+        sources = [s for s in sources if s.level == "county_gov"] + departments
     return sources
 
 
