@@ -183,6 +183,24 @@ def m025_sources_synthetic(db: Database) -> None:
 
 
 @migrations()
+def m030_registry(db: Database) -> None:
+    """The national registry (one row per county-level unit: host status, evidence, 年报 columns), loaded from
+    crawler/registry.csv; `nianbao sources coverage` refreshes it."""
+    from archive import registry_table
+
+    registry_table.create_table(db)
+    registry_table.refresh(db)
+
+
+@migrations()
+def m031_coverage_view(db: Database) -> None:
+    """coverage: per unit, host status, 年报 column, reports archived by year, and what is known (finding)."""
+    from archive import registry_table
+
+    db.create_view("coverage", registry_table.COVERAGE, replace=True)
+
+
+@migrations()
 def m035_text_values(db: Database) -> None:
     """Figures read from a report's prose, kept apart from table cells, with the sentence they came from;
     where each group of values came from (table, text, ocr) per report and per cell; printed units."""

@@ -43,6 +43,19 @@ class Source:
 
 
 def load_sources(path: str | Path | abc.Traversable = REGISTRY) -> list[Source]:
+    """Rows of a sources CSV; the national registry (crawler/registry.csv) is accepted too, its rows without
+    a 年报 column or verified host left out (crawler.registry.as_sources)."""
+    from crawler.registry import (
+        as_sources,
+        is_registry_file,
+        load_registry,
+        load_sub_units,
+        sub_unit_sources,
+        sub_units_path,
+    )
+
+    if isinstance(path, str | Path) and is_registry_file(path):  # with the units discovery listed beside it
+        return as_sources(load_registry(path)) + sub_unit_sources(load_sub_units(sub_units_path(path)))
     source = Path(path) if isinstance(path, str) else path
     with source.open(encoding="utf-8", newline="") as f:
         return [Source(**{**row, "id": int(row["id"])}) for row in csv.DictReader(f)]

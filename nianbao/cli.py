@@ -284,6 +284,9 @@ def sources_add(division_code: str, agency: str, level: str, urls: tuple[str, ..
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     write_sources(registry)
+    from crawler.registry_build import rebuild
+
+    rebuild()  # the national registry takes the hand-found entry over (crawler/registry.csv)
     click.echo(f"added source {source.id}")
 
 
@@ -315,6 +318,101 @@ def sources_verify(archive_dir: str, sources_path: str | None) -> None:
     write_sources(registry, path)
     click.echo(f"{len(newly)} source(s) newly verified; {sum(s.verified.startswith('yes') for s in registry)} "
                f"of {len(registry)} verified")
+
+
+@sources.command("registry")
+@click.option("--build", "rebuild_it", is_flag=True,
+              help="Regenerate crawler/registry.csv from the divisions registry and crawler/sources.csv first.")
+@click.option("--status", default=None, help="Only rows with this status (verified, candidate, blocked…).")
+@click.option("--province", default=None, help="Only this province (name, e.g. 江苏省, or code prefix, e.g. 32).")
+def sources_registry(rebuild_it: bool, status: str | None, province: str | None) -> None:
+    """The national registry: one row per county-level unit with its host status and 年报 columns.
+
+    Prints code, name, status, host, checked, 年报 column URLs (tab-separated), then counts per status.
+
+    Example: nianbao sources registry --build --province 32
+    """
+    from crawler.registry import counts, load_registry
+    from crawler.registry_build import rebuild
+
+    if rebuild_it:
+        rebuild()
+    units = load_registry()
+    shown = [u for u in units if (status is None or u.status == status)
+             and (province is None or u.province == province or u.code.startswith(province))]
+    for u in shown:
+        click.echo("\t".join((u.code, u.name, u.status, u.host or "-", u.checked or "-", u.column_urls or "-")))
+    click.echo(f"{len(shown)} of {len(units)} units: "
+               + ", ".join(f"{n} {s}" for s, n in counts(units).items()), err=True)
+
+
+@sources.command("coverage")
+@ARCHIVE_OPTION
+@click.option("--by", "by", type=click.Choice(["province", "unit"]), default="province", show_default=True,
+              help="One line per province, or per county-level unit.")
+@click.option("--province", default=None, help="Only this province (name or code prefix).")
+def sources_coverage(archive_dir: str, by: str, province: str | None) -> None:
+    """What the archive covers: host status, 年报 column found, reports archived by year, last checked.
+
+    Refreshes the archive's registry table from crawler/registry.csv (Datasette shows the same as the
+    `coverage` view and the coverage_map query). `finding` keeps "nothing_found_yet" (nobody checked) apart
+    from "not_published" (the 年报 column was crawled and held no report).
+
+    Example: nianbao sources coverage --archive var/archive --by unit --province 32
+    """
+    from crawler.coverage import as_tsv, by_province, by_unit, open_archive
+
+    db = open_archive(archive_dir)
+    rows = by_province(db, province) if by == "province" else by_unit(db, province)
+    click.echo(as_tsv(rows))
+
+
+@sources.command("discover")
+@click.option("--code", "codes", default=None, help="Only these division codes (comma-separated).")
+@click.option("--province", default=None, help="Only this province (name, e.g. 陕西省, or code prefix, e.g. 61).")
+@click.option("--limit", default=10, show_default=True, help="Candidate hosts tried per unit.")
+@click.option("--max-age", default=30, show_default=True, help="Skip units checked fewer than this many days ago.")
+@click.option("--registry", default=None, type=click.Path(dir_okay=False),
+              help="A registry CSV instead of the bundled crawler/registry.csv (updated in place).")
+@click.option("--proxy", default=None, help="HTTP proxy for every request (e.g. the local portal farm).")
+@click.option("-s", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+def sources_discover(codes: str | None, province: str | None, limit: int, max_age: int, registry: str | None,
+                     proxy: str | None, settings: tuple[str, ...]) -> None:
+    """Find each unit's portal from its code: try candidate hosts until one verifies, then find its 年报 column.
+
+    robots.txt is obeyed, one request per host at a time; every finished unit is written to the registry at
+    once (safe to stop and resume; a re-run skips units checked within --max-age days). WAF challenges are
+    recorded as blocked, not absent.
+
+    Example: nianbao sources discover --province 61
+    """
+    from nianbao.discovery import run_discovery
+
+    extra = dict(item.split("=", 1) for item in settings)
+    done = run_discovery(codes=codes, province=province, registry=registry, limit=limit, max_age=max_age,
+                         proxy=proxy, extra=extra)
+    click.echo(f"discovery finished: {done}")
+
+
+@sources.command("candidates")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="Candidates per code.")
+def sources_candidates(codes: tuple[str, ...], limit: int) -> None:
+    """Ranked candidate portal hosts per division code, from the unit's name in pinyin (no network).
+
+    One line per code: the code, then its hosts, tab-separated. `-` reads codes from stdin.
+
+    Example: nianbao sources candidates 610827 150926
+    Example: cut -d, -f1 archive/data/divisions.csv | tail -n +2 | nianbao sources candidates -
+    """
+    from crawler.hostnames import candidates
+
+    wanted = [c for code in codes for c in (click.get_text_stream("stdin").read().split() if code == "-" else [code])]
+    for code in wanted:
+        hosts = candidates(code, limit)
+        if not hosts:
+            click.echo(f"{code}: not a known county-level division code", err=True)
+        click.echo("\t".join([code, *hosts]))
 
 
 @cli.command()

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from crawler.sources import write_sources
+from crawler.registry import load_registry, load_sub_units, sub_unit_sources, sub_units_path, write_registry
+from crawler.sources import Source, write_sources
 from synth.farm import Farm
 from synth.farm.audit import Audit, audit, report_rows
 from synth.farm.sources import farm_sources
@@ -48,10 +49,38 @@ def child_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy", "https_proxy")}
 
 
+def discover_farm(farm: Farm, archive: Path, say: Callable[[str], None]) -> list[Source]:
+    """The farm's sources with every county portal found from its division code alone (`nianbao sources
+    discover` against the farm): start URLs are the discovered 年报 columns and verified homepages, and the
+    department and township units come from what the county platforms list."""
+    sources = farm_sources(farm.manifest())
+    codes = {s.division_code for s in sources if s.level == "county_gov"}
+    registry = archive / "registry.csv"
+    write_registry([u for u in load_registry() if u.code in codes], registry)
+    cmd = [sys.executable, "-m", "nianbao", "sources", "discover", "--registry", str(registry),
+           "--proxy", farm.proxy_url, *FARM_SETTINGS]
+    subprocess.run(cmd, env=child_env(), check=False, stdout=subprocess.DEVNULL)
+    units = {u.code: u for u in load_registry(registry)}
+    found = 0
+    for source in sources:
+        unit = units.get(source.division_code)
+        if source.level == "county_gov" and unit and unit.start_urls():
+            source.start_urls = " ".join(unit.start_urls())
+            found += 1
+    departments = sub_unit_sources(load_sub_units(sub_units_path(registry)))
+    say(f"  discovery from {len(codes)} division codes: {found} portals verified with their 年报 columns "
+        f"({', '.join(sorted(u.host for u in units.values() if u.status == 'verified'))}), "
+        f"{len(departments)} department and township units listed on them")
+    if departments:  # the departments as the county platforms list them, not the farm's own list
+        sources = [s for s in sources if s.level == "county_gov"] + departments
+    return sources
+
+
 def crawl_farm(farm: Farm, archive: Path, say: Callable[[str], None], every: float = 3.0) -> int:
-    """Crawl the running farm into `archive` with `nianbao crawl` in a child process, reporting progress."""
+    """Discover the farm's county portals from their codes, then crawl the running farm into `archive` with
+    `nianbao crawl` in a child process, reporting progress."""
     sources = archive / DEMO_MARKER
-    write_sources(farm_sources(farm.manifest()), sources)
+    write_sources(discover_farm(farm, archive, say), sources)
     cmd = [sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources", str(sources),
            "--proxy", farm.proxy_url, *FARM_SETTINGS]
     proc = subprocess.Popen(cmd, env=child_env())

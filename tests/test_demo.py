@@ -57,6 +57,7 @@ def test_demo_builds_and_serves_synthetic_archive(tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=30)
     assert "0 duplicated" in out or "duplicated 0" in out
     assert "missing 0" in out
+    assert "discovery from 6 division codes: 6 portals verified" in out  # the county portals came from codes
 
 
 def test_demo_never_clears_a_directory_it_did_not_make(tmp_path: Path) -> None:

@@ -62,8 +62,12 @@ class Family:
         return anchors(body, url)
 
     def pages(self, url: str, body: str) -> list[PageRequest]:
-        """The list's other pages, announced by this page."""
-        return [PageRequest(link.url) for link in anchors(body, url) if NEXT_TEXT.match(link.text)]
+        """The list's other pages, announced by this page: the next one, and all up to a 尾页 link."""
+        from crawler.families.pagers import through_last
+
+        links = anchors(body, url)
+        urls = [link.url for link in links if NEXT_TEXT.match(link.text)] + through_last(url, links)
+        return [PageRequest(u) for u in dict.fromkeys(urls)]
 
     def parse_feed(self, url: str, body: str, kind: str) -> tuple[list[Link], list[PageRequest]]:
         """Links and further pages from a non-HTML list response (XML, JSON)."""

@@ -29,6 +29,7 @@ from crawler.families import FAMILIES, detect
 from crawler.families.base import Link, PageRequest
 from crawler.items import FetchedDocument
 from crawler.pipelines import done_in_crawl, known_reports, known_validators, open_crawl, pending_attachments
+from crawler.registry import crawl_sources
 from crawler.sources import Source, load_sources
 from crawler.titles import is_navigation, is_report_column, is_report_title, is_subcolumn, report_year
 from crawler.urls import canonical_url, host_of, is_attachment
@@ -90,7 +91,8 @@ class ReportsSpider(scrapy.Spider):
         (Path(self.settings.get("JOBDIR")) / RUNNING_MARKER).unlink(missing_ok=True)
 
     def selected_sources(self) -> list[Source]:
-        sources = load_sources(self.sources_path) if self.sources_path else load_sources()
+        # by default: the hand-found entries and every registry unit whose 年报 column or portal is known
+        sources = load_sources(self.sources_path) if self.sources_path else crawl_sources(load_sources())
         return [s for s in sources
                 if (self.family is None or s.family == self.family)
                 and (self.division is None or s.division_code.startswith(self.division))

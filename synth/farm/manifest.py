@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.robotparser import RobotFileParser
 
 from synth.farm import antibot, content
+from synth.farm.discovery import expectations as discovery_expectations
 from synth.farm.families import FAMILIES
 from synth.farm.model import Doc, Site, SiteContent
 
@@ -47,6 +48,7 @@ def build_manifest(spec: FarmSpec, gen: int, planted_errors: bool = True) -> dic
                 reports.append(_report(site, built, doc, gen, robots, planted_errors))
             elif doc.kind == "notice":
                 notices.append({"host": site.host, "title": doc.title, "url": site.base_url + doc.path})
+    site_rows = [_site(spec, s, gen) for s in sites]
     return {
         "seed": spec.seed,
         "generation": gen,
@@ -54,11 +56,13 @@ def build_manifest(spec: FarmSpec, gen: int, planted_errors: bool = True) -> dic
         "hosts": sorted(spec.sites),
         "gov_hosts": sorted(h for h in spec.sites if h.endswith(".gov.cn")),
         "mirror_hosts": sorted(s.host for s in sites if s.kind == "mirror"),
-        "sites": [_site(spec, s, gen) for s in sites],
+        "sites": site_rows,
         "reports": reports,
         "notices": notices,
         "changes": _changes(spec),
         "trouble": trouble,
+        "discovery": discovery_expectations(spec.seed, spec.county_codes, frozenset(spec.sites),
+                                            [row for row in site_rows if row["kind"] == "county"]),
     }
 
 

@@ -152,10 +152,13 @@ class Farm:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         app = self.app(host)
+        decoy = None
         gen = self.generation
         if method.upper() == "CONNECT":
             resp = Resp(status=501, body=b"501 Not Implemented: the farm is plain HTTP only\n", ctype="text/plain",
                         cacheable=False, headers=[("Content-Type", "text/plain")])
+        elif app is None and (decoy := self.discovery_answer(host, parts.path or "/")) is not None:
+            resp = decoy  # a host only discovery meets (synth/farm/discovery.py)
         elif app is None:
             resp = Resp(status=502, body=OUTSIDE_BODY, ctype="text/plain", cacheable=False,
                         headers=[("Content-Type", "text/plain")])
@@ -169,12 +172,18 @@ class Farm:
         record = RequestRecord(time=time.time(), method=method.upper(), url=url, host=host, path=parts.path or "/",
                                status=resp.status, conditional=bool(headers.get("if-none-match")
                                                                      or headers.get("if-modified-since")),
-                               bytes=size, outside=app is None or method.upper() == "CONNECT", generation=gen,
+                               bytes=size, outside=(app is None and decoy is None) or method.upper() == "CONNECT",
+                               generation=gen,
                                referer=headers.get("referer", ""),
                                user_agent=headers.get("user-agent", ""))
         with self._lock:
             self._log.append(record)
         return resp
+
+    def discovery_answer(self, host: str, path: str) -> Resp | None:
+        from synth.farm.discovery import answer
+
+        return answer(self.spec.seed, self.spec.county_codes, frozenset(self.spec.sites), host, path)
 
     def control(self, method: str, path: str, query: str, body: bytes) -> tuple[int, dict[str, Any]]:
         """The /__farm__/ endpoints (requests addressed to the proxy itself)."""

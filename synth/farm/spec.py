@@ -147,6 +147,11 @@ class FarmSpec:
         return cls(seed=seed, sites=sites, reports_per_county=reports_per_county, generations=generations)
 
     @property
+    def county_codes(self) -> frozenset[str]:
+        """Division codes of the farm's county sites (discovery scenarios use other units)."""
+        return frozenset(s.county.adcode for s in self.sites.values() if s.kind == "county")
+
+    @property
     def hosts(self) -> list[str]:
         return list(self.sites)
 

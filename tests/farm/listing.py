@@ -18,6 +18,8 @@ Entry = tuple[str, str]
 # Both createPageHTML signatures; the function definition (with _nPageCount…) does not match the digits.
 CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?:'(\w+)'\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,"
                          r"\s*['\"](\w+)['\"]")
+# The inline TRS pager (邯郸): var countPage=N with document.write, pages index.html, index_1.html … (0-based).
+COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 DATASTORE = re.compile(r'<script type="text/xml">(.*?)</script>', re.S)
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 
@@ -45,8 +47,13 @@ def anchors(html: str, base: str, xpath: str) -> list[Entry]:
 # ---- TRS: static pages named by createPageHTML(...) ----
 
 def trs_pages(html: str, column_url: str) -> list[str]:
-    """All list page URLs of a TRS column, from its createPageHTML call (old 0-based or 海云 1-based form)."""
+    """All list page URLs of a TRS column, from its createPageHTML call (old 0-based or 海云 1-based form) or
+    its inline countPage pager."""
     m = CREATE_PAGE.search(html)
+    inline = COUNT_PAGE.search(html)
+    if m is None and inline is not None:
+        count = int(inline.group(1))
+        return [urljoin(column_url, n) for n in ["index.html"] + [f"index_{i}.html" for i in range(1, count)]]
     if m is None:
         return [column_url]
     div, count, prefix, ext = m.group(1), int(m.group(2)), m.group(4), m.group(5)

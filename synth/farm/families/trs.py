@@ -2,7 +2,9 @@
 
 Dialects (Site.variant):
 - "wcm": old WCM. Pages index.html, index_1.html … (0-based), call createPageHTML(count, cur0, "index", "html"),
-  the pager function inline, list as an xxgk table (名称/索引号/发布机构/发布日期).
+  the pager function inline, list as an xxgk table (名称/索引号/发布机构/发布日期). About half of their columns
+  (Trs.PAGER, by the site's seed and the column) page like 邯郸's platform instead: `var countPage=N` and
+  document.write, no createPageHTML at all.
 - "hy": 海云. Pages index.shtml, index_2.shtml … (1-based), call createPageHTML('page_div', count, cur1, 'index',
   'shtml', records), list as <ul><li>, articles .shtml.
 Attachments sit beside the article: ./P0YYYYMMDD<12 digits>.pdf (images ./W0….png).
@@ -18,7 +20,16 @@ from synth.farm import chrome
 from synth.farm.families.base import Family
 from synth.farm.http import Req, Resp
 from synth.farm.model import Doc, Link, Site, SiteContent
-from synth.farm.templates.trs import ARTICLE, HY_LIST, HY_ROW, REFRESH_STUB, WCM_LIST, WCM_PAGER_JS, WCM_ROW
+from synth.farm.templates.trs import (
+    ARTICLE,
+    HY_LIST,
+    HY_ROW,
+    REFRESH_STUB,
+    WCM_COUNTPAGE_LIST,
+    WCM_LIST,
+    WCM_PAGER_JS,
+    WCM_ROW,
+)
 from synth.farm.view import SiteView
 
 
@@ -37,6 +48,11 @@ class Trs(Family):
     @staticmethod
     def NB_SLUG(site: Site) -> str:
         return random.Random(site.seed + "|nbslug").choice(Trs.NB_SLUGS)
+
+    @staticmethod
+    def PAGER(site: Site, key: str) -> str:
+        """How a WCM column's lists page: createPageHTML, or the inline countPage/document.write script."""
+        return random.Random(f"{site.seed}|pager|{key}").choice(("createPageHTML", "countPage"))
 
     def ext(self, site: Site) -> str:
         return "shtml" if site.variant == "hy" else "html"
@@ -86,6 +102,9 @@ class Trs(Family):
                 ctx["index_no"] = escape(chrome.index_number(entry, view.site))
             rows.append(chrome.fill(WCM_ROW if view.site.variant == "wcm" else HY_ROW, ctx))
         name = escape(view.site.options["nb_text"] if key == "nb" else view.column(key).name)
+        if view.site.variant == "wcm" and self.PAGER(view.site, key) == "countPage":
+            return chrome.fill(WCM_COUNTPAGE_LIST, {"name": name, "rows": "\n".join(rows), "count": len(pages),
+                                                    "cur": page - 1, "records": len(view.entries(key))})
         if view.site.variant == "wcm":
             return WCM_PAGER_JS + "\n" + chrome.fill(WCM_LIST, {"name": name, "rows": "\n".join(rows),
                                                                "count": len(pages), "cur": page - 1})

@@ -43,6 +43,40 @@ WCM_LIST = """<div class="xxgk-list">
 WCM_ROW = ('<tr><td>{{n}}</td><td class="mc"><a href="{{href}}" target="_blank" title="{{title}}">{{short}}</a></td>'
            '<td>{{index_no}}</td><td>{{publisher}}</td><td>{{date}}</td></tr>')
 
+# The inline pager of 邯郸's TRS platform (../shared/portal-pages/trs/handan-hdzfxxgk-list.jsp): no
+# createPageHTML, only page variables and document.write; index.html, index_1.html … index_{countPage-1}.html.
+WCM_COUNTPAGE_LIST = """<div class="xxgk-list">
+<div class="list-tit"><h3>{{name}}</h3></div>
+<table width="100%" border="0" cellspacing="0" cellpadding="0" class="tb-list">
+<tr><th width="6%">序号</th><th width="46%">名称</th><th width="20%">索引号</th><th width="16%">发布机构</th><th width="12%">发布日期</th></tr>
+{{rows}}
+</table>
+<div class="page_box"><div class="page">
+<script language="javascript">
+var countnum= {{records}};
+var currentPage={{cur}};
+var prevPage=currentPage-1
+var nextPage=currentPage+1
+var countPage={{count}}
+var endPage=countPage-1
+document.write("<a href=\\"index.html\\" target=\\"_self\\" >首页</a>&nbsp;&nbsp;");
+if(countPage>1&&currentPage!=0&&currentPage!=1)
+    document.write("<a  href=\\"index"+"_"+prevPage+"."+"html\\" target=\\"_self\\">上一页</a>&nbsp;&nbsp;");
+else if(countPage>1&&currentPage!=0&&currentPage==1)
+    document.write("<a  href=\\"index.html\\" target=\\"_self\\">上一页</a>&nbsp;&nbsp;");
+else
+    document.write("<span class='bg'>上一页</span>&nbsp;&nbsp;");
+if(countPage>1&&currentPage!=(countPage-1))
+    document.write("<a href=\\"index"+"_"+nextPage+"."+"html\\" target=\\"_self\\">下一页</a>&nbsp;&nbsp;");
+else
+    document.write("<span class='bg'>下一页</span>&nbsp;&nbsp;");
+if(countPage>1)
+    document.write("<a  href=\\"index_"+endPage+".html\\" target=\\"_self\\">尾页</a>");
+</script>
+</div></div>
+</div>
+"""
+
 HY_LIST = """<div class="list-box">
 <div class="list-tit"><h3>{{name}}</h3></div>
 <ul class="list-ul">
