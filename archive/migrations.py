@@ -175,6 +175,36 @@ def m010_fetch_worker(db: Database) -> None:
     db["fetches"].add_column("worker", str)
 
 
+@migrations()
+def m015_agency_identity(db: Database) -> None:
+    """An agency is its place code + level + role, not its printed name: spellings become aliases and
+    agencies written under several spellings are merged (archive.agencies.rekey)."""
+    from archive.agencies import rekey
+
+    db["agencies"].add_column("identity", str)
+    db["agencies"].add_column("role", str)
+    db["agency_names"].create({"agency_id": int, "name": str}, pk=("agency_id", "name"),
+                              foreign_keys=[("agency_id", "agencies", "id")])
+    db["agency_names"].create_index(["name"])
+    db.execute("DROP INDEX IF EXISTS idx_agencies_name")
+    db["agencies"].create_index(["name"])
+    rekey(db)
+    db["agencies"].create_index(["identity"], unique=True)
+
+
+@migrations()
+def m016_summary_truth(db: Database) -> None:
+    """report_summary says which agency (id), whether its checks pass, fail or no tables were read (failing_checks
+    NULL then, not 0), and has the province of region-level agencies; versions renumbered after the merge."""
+    from archive.save import refresh_summaries
+
+    db["report_summary"].add_column("agency_id", int)
+    db["report_summary"].add_column("check_result", str)
+    db["report_summary"].create_index(["agency_id", "year"])
+    db["report_summary"].create_index(["check_result"])
+    refresh_summaries(db)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

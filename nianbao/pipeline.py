@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive.admission import admit, walk
 from archive.db import open_db
 from archive.rawstore import RawStore
-from archive.save import now, save_document, save_fetch, save_report
+from archive.save import save_document, save_fetch, save_report
 from archive.warc import WarcLog
 from parsers import PARSER_VERSION, parse
 from parsers.sniff import sniff
@@ -46,6 +47,7 @@ class Archive:
 class Outcome:
     counts: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, why it was not ingested)
 
 
 def _already_parsed(db: Database, sha256: str) -> bool:
@@ -53,8 +55,11 @@ def _already_parsed(db: Database, sha256: str) -> bool:
     return row is not None and row[0] == PARSER_VERSION
 
 
-def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str:
-    """Store, record the fetch (once per URL and content), parse and write. Returns what happened."""
+def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "", meta: dict | None = None) -> str:
+    """Store, record the fetch (once per URL and content), parse and write. Returns what happened.
+
+    meta (files): the source URL and publication date known from a sidecar or text headers; without it, the
+    report's source URL is `url`; with it, only meta's (unknown when absent — never a local path)."""
     when = dt.datetime.now(dt.UTC)
     seen = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     fmt = sniff(data, name or url)
@@ -69,39 +74,35 @@ def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str
         archive.db["fetches"].update(fetch_id, {"warc_file": warc_file, "warc_offset": offset})
     if _already_parsed(archive.db, sha):
         return "unchanged"
-    save_report(archive.db, parse(data, source=name or url), source_url=url, seen=seen)
+    record = parse(data, source=name or url)
+    if meta is not None and not record.get("published") and meta.get("published"):
+        record["published"] = meta["published"]
+    save_report(archive.db, record, source_url=url if meta is None else meta.get("source_url"), seen=seen)
     return "new"
 
 
-def _files(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")) if p.is_dir() else [p])
-    return out
-
-
-def ingest_paths(archive: Archive, paths: Iterable[str | Path]) -> Outcome:
+def ingest_paths(archive: Archive, paths: Iterable[str | Path], force: bool = False) -> Outcome:
+    """Ingest the report documents among paths (see archive.admission: what is skipped, and why)."""
     outcome = Outcome()
-    for path in _files(paths):
+    for path in walk([Path(p) for p in paths]):
         try:
             data = path.read_bytes()
         except OSError:
             outcome.counts["unreadable"] += 1
             continue
-        outcome.counts[ingest_bytes(archive, data, path.resolve().as_uri(), path.name)] += 1
+        candidate = admit(path, data, force)
+        if candidate.skip:
+            outcome.counts["skipped"] += 1
+            outcome.skipped.append((str(path), candidate.skip))
+            continue
+        url = candidate.meta.get("source_url") or f"ingest:{path.name}"  # never this machine's path
+        outcome.counts[ingest_bytes(archive, data, url, path.name, candidate.meta)] += 1
     outcome.statuses.update(r["status"] for r in archive.db["reports"].rows)
     return outcome
 
 
 def reparse(archive: Archive, only_status: str | None = None) -> Outcome:
-    """Run the current parsers over every stored document again; changed values are kept as history."""
-    outcome = Outcome()
-    where = "status = ?" if only_status else None
-    for report in list(archive.db["reports"].rows_where(where, [only_status] if only_status else [])):
-        data = archive.store.read(report["sha256"])
-        before = archive.db["parse_runs"].count
-        record = parse(data, source=report["source_url"] or report["sha256"])
-        save_report(archive.db, record, source_url=report["source_url"], seen=report["first_seen"] or now())
-        outcome.counts["changed" if archive.db["parse_runs"].count > before else "unchanged"] += 1
-        outcome.statuses[record["status"]] += 1
-    return outcome
+    """Run the current parsers over every stored document again (nianbao.reparse)."""
+    from nianbao.reparse import reparse_documents
+
+    return reparse_documents(archive, only_status)

@@ -17,6 +17,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from parsers.extract.pdf_lattice import lattice_tables
+from parsers.logs import quiet_pdf_libraries
 from parsers.models import Document, ExtractError, Paragraph, Table
 from parsers.templates import variants
 from parsers.text import normalize_label, normalize_text
@@ -24,6 +25,7 @@ from parsers.text import normalize_label, normalize_text
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·第]*\d+[\s\-—–－·页]*(?:/\s*\d+\s*页?)?$")
 _NEWLINE = re.compile(r"\s*\n\s*")
 MAX_PAGES = 400
+quiet_pdf_libraries()
 
 
 @lru_cache(maxsize=1)

@@ -67,7 +67,7 @@ def test_ingest_stores_raw_first_and_keeps_bad_documents(tmp_path: Path, reports
     assert junk["status"] == "unparseable"
     assert json.loads(junk["errors"])
     fetch = next(db["fetches"].rows_where("sha256 = ?", [junk["sha256"]]))
-    assert fetch["url"].startswith("file://")
+    assert fetch["url"] == "ingest:junk.bin"  # a name, never this machine's path
     assert fetch["warc_file"].endswith(".warc.gz")
 
 
