@@ -80,17 +80,23 @@ ARCHIVE_OPTION = click.option(
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @ARCHIVE_OPTION
-def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
+@click.option("--force", is_flag=True, help="Ingest files that do not look like report documents too.")
+def ingest(paths: tuple[str, ...], archive_dir: str, force: bool) -> None:
     """Store, parse and archive report files (directories are walked).
 
     Raw bytes go to the content-addressed store and a WARC resource record before anything is
-    parsed. Running it twice changes nothing.
+    parsed. Running it twice changes nothing. Only report documents are taken: README files, JSON/CSV
+    data and the like are skipped with a reason (--force takes them). A sidecar report.pdf.json (or .meta)
+    with {"url": …, "published": …}, or 原文链接/发布时间 lines atop a saved text page, give the source URL
+    and date; without them the source URL is unknown (a local path is never shown).
 
     Example: nianbao ingest ../shared/corpus --archive var/archive
     """
     from nianbao.pipeline import Archive, ingest_paths
 
-    outcome = ingest_paths(Archive.open(archive_dir), paths)
+    outcome = ingest_paths(Archive.open(archive_dir), paths, force)
+    for name, why in outcome.skipped:
+        click.echo(f"skipped: {name}: {why}")
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
 
 
