@@ -198,7 +198,7 @@ def m016_summary_truth(db: Database) -> None:
     NULL then, not 0), and has the province of region-level agencies; versions renumbered after the merge."""
     from archive.save import refresh_summaries
 
-    db["report_summary"].add_column("agency_id", int)
+    db["report_summary"].add_column("agency_id", int, fk="agencies", fk_col="id")
     db["report_summary"].add_column("check_result", str)
     db["report_summary"].create_index(["agency_id", "year"])
     db["report_summary"].create_index(["check_result"])

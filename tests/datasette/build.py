@@ -32,6 +32,8 @@ TOWNSHIP = "洪泽区高良涧街道办事处"
 INJECTION_AGENCY = "海原县审计局" + SCRIPT
 INJECTION_URL = "javascript:alert(1)//injection.html"  # a source URL must never become a live link
 
+UNKNOWN = ("海原县财政局", 2023)  # every 不予公开 cell printed blank: its refusal rate is unknown, not 0
+SPELLINGS = (("洪泽区人民政府", 2020), HONGZE)  # one agency under two printed names (2020 vs 2021-2024)
 # (agency, year, template, layout)
 PLAN = [
     *[(HONGZE, y, "gov2021", "html-plain") for y in (2021, 2022, 2023, 2024)],
@@ -48,6 +50,7 @@ PLAN = [
     (QINGTIAN_HEALTH, 2023, "gov2021", "docx"), (TOWNSHIP, 2023, "gov2021", "html-plain"),
     (TOWNSHIP, 2024, "gov2021", "html-plain"),
     (None, 2022, "gov2021", "html-plain"), (None, 2023, "gov2021", "html-plain"),
+    (UNKNOWN[0], UNKNOWN[1], "gov2021", "html-plain"), (SPELLINGS[0][0], SPELLINGS[0][1], "gov2021", "html-plain"),
 ]
 BROKEN = (QINGTIAN, 2023)
 BLANKS = {(HONGZE_FIN, 2024), (WUHOU_CIVIL, 2023), (HAIYUAN_EDU, 2022)}  # some zero cells printed blank
@@ -94,6 +97,10 @@ def _records(rng: random.Random) -> dict[tuple, dict]:
                                            break_arithmetic=key == BROKEN)
     _match_carry_over(records[(MATCHED[0], MATCHED[1])], records[(MATCHED[0], MATCHED[2])])
     records[LATE[:2]]["published"] = LATE[2]
+    for row, cols in records[UNKNOWN]["requests"].items():
+        if row.startswith("denied_"):
+            for col in cols:
+                cols[col] = None
     for key, word in SEARCH.items():
         records[key]["sections"][4]["text"] += f"另据统计，{word}相关申请已办结。"
     return records
@@ -129,8 +136,9 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
     db.conn.commit()
     if corpus is not None:
         for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix != ".md"):
-            ingest_bytes(archive, path.read_bytes(), path.resolve().as_uri(), path.name)
-            row = db.execute("SELECT id FROM reports WHERE source_url = ?", [path.resolve().as_uri()]).fetchone()
+            data = path.read_bytes()  # as `nianbao ingest` does: no sidecar here, so the source URL is unknown
+            ingest_bytes(archive, data, f"ingest:{path.name}", path.name, {})
+            row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [hashlib.sha256(data).hexdigest()]).fetchone()
             built.corpus_ids[path.name] = row[0]
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode = DELETE")
