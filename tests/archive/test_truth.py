@@ -184,7 +184,8 @@ def test_reparse_visits_documents_that_are_not_reports(tmp_path: Path, monkeypat
     archive = _crawled(tmp_path, [_item("https://www.hy.gov.cn/a/r.html", body, "article"),
                                   _item("https://www.hy.gov.cn/b/r.html", body + b"<!-- b -->", "article")])
     db = archive.db
-    assert db["reports"].count == 1 and db["documents"].count == 2
+    assert db["reports"].count == 1
+    assert db["documents"].count == 2
 
     def bump(record: dict) -> dict:
         for cell in record["cells"]:
@@ -206,7 +207,7 @@ def test_parser_version_follows_code_and_templates(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "parsers", copy, ignore=shutil.ignore_patterns("__pycache__"))
     from parsers import PARSER_VERSION
 
-    assert PARSER_VERSION == parser_version()  # the parser in use carries its code's hash
+    assert parser_version() == PARSER_VERSION  # the parser in use carries its code's hash
     first = parser_version(copy)
     assert first == parser_version(copy)
     tables = copy / "templates" / "tables.yaml"
@@ -255,7 +256,8 @@ def test_ingest_takes_documents_only_and_says_why(tmp_path: Path, folder: Path) 
     assert outcome.counts["new"] == 3
     reasons = {Path(name).name: why for name, why in outcome.skipped}
     assert set(reasons) == {"README.md", "r1.json", "tool-output.csv", "r1.html.json"}
-    assert "JSON" in reasons["r1.json"] and "CSV" in reasons["tool-output.csv"]
+    assert "JSON" in reasons["r1.json"]
+    assert "CSV" in reasons["tool-output.csv"]
     assert "sidecar" in reasons["r1.html.json"]
     assert not [r for r in archive.db["reports"].rows if "平潭" in (r["agency"] or "")]
     forced = ingest_paths(Archive.open(tmp_path / "b"), [folder / "README.md"], force=True)

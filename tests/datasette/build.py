@@ -34,6 +34,10 @@ INJECTION_URL = "javascript:alert(1)//injection.html"  # a source URL must never
 
 UNKNOWN = ("海原县财政局", 2023)  # every 不予公开 cell printed blank: its refusal rate is unknown, not 0
 SPELLINGS = (("洪泽区人民政府", 2020), HONGZE)  # one agency under two printed names (2020 vs 2021-2024)
+NO_TABLES = ("青田县教育局", 2024)  # a report page whose tables were not read: its checks neither pass nor fail
+NO_TABLES_HTML = ("<html><head><title>青田县教育局2024年政府信息公开工作年度报告</title></head><body>"
+                  "<h1>青田县教育局2024年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>2024年，我局认真贯彻落实条例。</p>"
+                  "<p>二、主动公开政府信息情况</p><p>详见附表。</p></body></html>").encode()
 # (agency, year, template, layout)
 PLAN = [
     *[(HONGZE, y, "gov2021", "html-plain") for y in (2021, 2022, 2023, 2024)],
@@ -125,9 +129,11 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
         ingest_bytes(archive, data, f"https://example.gov.cn/gk/{len(built.shas):03d}.{ext}", f"r.{ext}")
         built.shas[key] = hashlib.sha256(data).hexdigest()
     ingest_bytes(archive, _injection_bytes(rng), INJECTION_URL, "injection.html")
+    ingest_bytes(archive, NO_TABLES_HTML, "https://example.gov.cn/gk/no-tables.html", "no-tables.html")
     db = archive.db
     for key, sha in built.shas.items():
         built.ids[key] = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha]).fetchone()[0]
+    built.ids[NO_TABLES] = db.execute("SELECT id FROM reports WHERE source_url LIKE '%no-tables.html'").fetchone()[0]
     built.injection_id = db.execute("SELECT id FROM reports WHERE source_url LIKE '%injection.html'").fetchone()[0]
     # Today's parsers drop a cell whose text is not a number; a later one may keep it as raw text, so the
     # site must escape `raw` too. Simulate that on one blank cell of the injection report.

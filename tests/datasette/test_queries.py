@@ -70,6 +70,24 @@ def test_search_agrees_with_a_plain_scan_and_survives_odd_input(client: Client, 
     assert _search(client, "") == []
 
 
+def test_search_takes_several_words_and_agency_or_county_names(client: Client, built: Built) -> None:
+    db = Database(built.db_path)
+    both = db.execute("SELECT count(*) FROM sections WHERE (instr(text, '行政') OR instr(heading, '行政')) "
+                      "AND (instr(text, '复议') OR instr(heading, '复议'))").fetchone()[0]
+    assert both > 0
+    rows = _search(client, "行政 复议")
+    assert len([r for r in rows if r["method"] == "LIKE"]) == min(both, 500)
+    # a word of the county name and a word of the text: only that county's section
+    rows = _search(client, f"青田县 {b.WORD_3}")
+    assert [(r["report_id"], r["method"]) for r in rows] == [(built.ids[(b.QINGTIAN, 2024)], "name + LIKE")]
+    rows = _search(client, f"海原县　{b.WORD_2}")  # full-width space
+    assert [r["report_id"] for r in rows] == [built.ids[(b.HAIYUAN, 2021)]]
+    # a name alone: one row per report of that agency
+    named = {r["report_id"] for r in _search(client, "青田县卫生健康局") if r["method"] == "name"}
+    assert named == {built.ids[(b.QINGTIAN_HEALTH, 2023)]}
+    assert _search(client, "鹦鹉螺号 不存在的词语") == []
+
+
 def test_failing_checks_lists_the_broken_report_with_both_sides(client: Client, built: Built) -> None:
     db = Database(built.db_path)
     rows = client.json("/nianbao/failing_checks.json")
@@ -134,6 +152,22 @@ def test_unknown_refusal_rate_stays_unknown(client: Client, built: Built) -> Non
     csv_rows = list(csv.DictReader(io.StringIO(client.get("/nianbao/refusal_rates.csv", min_requests="0").text)))
     csv_row = next(r for r in csv_rows if r["agency"] == b.UNKNOWN[0])
     assert (csv_row["refusal_rate"], csv_row["denied"]) == ("", "")
+
+
+def test_reports_without_tables_neither_pass_nor_fail(client: Client, built: Built) -> None:
+    summary = client.json("/nianbao/report_summary.json", report_id__exact=str(built.ids[b.NO_TABLES]))[0]
+    assert (summary["check_result"], summary["failing_checks"]) == ("no tables", None)
+    chart = metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"]["checks"]["query"]
+    sql = re.sub(r"\[\[.*?\]\]", "", chart)
+    rows = client.json("/nianbao.json", sql=sql)
+    by_result = {(r["year"], r["result"]): r["reports"] for r in rows}
+    assert by_result[(2024, "未读出表格 no tables read")] >= 1
+    db = Database(built.db_path)
+    passing = db.execute("SELECT count(*) FROM report_summary WHERE year = 2024 AND is_current = 1 "
+                         "AND check_result = 'pass'").fetchone()[0]
+    assert by_result[(2024, "通过 pass")] == passing
+    assert built.ids[b.NO_TABLES] not in {r["report_id"] for r in client.json("/nianbao/failing_checks.json",
+                                                                               province="", year="")}
 
 
 def test_charts_and_queries_never_turn_unknown_into_zero() -> None:
