@@ -138,14 +138,24 @@ def dump(archive_dir: str, out: str, release: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--get", "get_path", default=None, help="Print the response for this path and exit (smoke test).")
-def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
+@click.option("--watch", "watch_interval", default=2.0, show_default=True, type=float,
+              help="Seconds between checks for a changed archive (Datasette restarts to show it); 0: never.")
+def serve(archive_dir: str, host: str, port: int, get_path: str | None, watch_interval: float) -> None:
     """Serve the archive with Datasette and the project's configuration (immutable, so .db downloads work).
+
+    A later `nianbao ingest` or crawl into the same archive shows up by itself: serve restarts Datasette
+    when the database changed (a second or two without answers), unless --watch 0.
 
     Example: nianbao serve --archive var/archive --port 8001
     """
     from nianbao.serve import datasette_args, prepare
 
     db_path = prepare(Path(archive_dir) / "nianbao.db")
+    if get_path is None and watch_interval > 0:
+        from nianbao.supervise import serve_watching
+
+        raise SystemExit(serve_watching(db_path, prepare, lambda: datasette_args(db_path, host, port),
+                                        watch_interval, click.echo))
     args = datasette_args(db_path, host, port, get_path)
     os.execvp(args[0], args)
 
