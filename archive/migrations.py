@@ -205,6 +205,19 @@ def m016_summary_truth(db: Database) -> None:
     refresh_summaries(db)
 
 
+@migrations()
+def m017_coverage(db: Database) -> None:
+    """Which 年报 columns each crawl read (archive.coverage); the ledger counts only checked county-years."""
+    db["coverage"].create(
+        {"crawl_id": int, "source_id": int, "division_code": str, "column_url": str, "checked_at": str,
+         "first_year": int, "last_year": int},
+        pk=("crawl_id", "source_id"),
+    )
+    db["coverage"].create_index(["division_code", "checked_at"])
+    for name, sql in views.VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

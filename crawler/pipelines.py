@@ -10,6 +10,7 @@ from typing import Any
 
 from scrapy import Spider
 
+from archive.coverage import record_coverage
 from archive.db import write_transaction
 from archive.save import now, save_document, save_fetch, save_report, twin_report
 from crawler.distributed import item_written, worker_id
@@ -136,6 +137,7 @@ class ArchivePipeline:
         if not self.archive:
             return
         spider = self._spider(spider)
+        record_coverage(self.archive.db, getattr(spider, "crawl_id", None), getattr(spider, "columns_seen", {}))
         self.write_robots(getattr(spider, "robots_seen", {}), getattr(spider, "crawl_id", None))
 
     def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:

@@ -38,6 +38,7 @@ NO_TABLES = ("青田县教育局", 2024)  # a report page whose tables were not 
 NO_TABLES_HTML = ("<html><head><title>青田县教育局2024年政府信息公开工作年度报告</title></head><body>"
                   "<h1>青田县教育局2024年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>2024年，我局认真贯彻落实条例。</p>"
                   "<p>二、主动公开政府信息情况</p><p>详见附表。</p></body></html>").encode()
+CHECKED = ("640522", "2025-06-01T08:00:00Z")  # 海原县: its column was crawled; late/missing judged there only
 # (agency, year, template, layout)
 PLAN = [
     *[(HONGZE, y, "gov2021", "html-plain") for y in (2021, 2022, 2023, 2024)],
@@ -139,6 +140,9 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
     # site must escape `raw` too. Simulate that on one blank cell of the injection report.
     db.execute("UPDATE report_values SET raw = ? WHERE rowid = (SELECT min(rowid) FROM report_values "
                "WHERE report_id = ? AND table_key = 'requests')", [SCRIPT, built.injection_id])
+    # A crawl read 海原县's 年报 column in June 2025 (reports 2019-2024 listed); no crawl ever read 武侯区's.
+    db["coverage"].insert({"crawl_id": 1, "source_id": 1, "division_code": CHECKED[0], "checked_at": CHECKED[1],
+                           "column_url": "https://www.hy.gov.cn/zwgk/ndbg/", "first_year": 2019, "last_year": 2024})
     db.conn.commit()
     if corpus is not None:
         for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix != ".md"):

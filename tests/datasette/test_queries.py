@@ -209,7 +209,15 @@ def test_late_or_missing_reports_per_county_and_year(client: Client, built: Buil
     assert late["status"].startswith("逾期")
     assert (late["first_published"], late["deadline"], late["days_late"]) == (b.LATE[2], "2024-03-31", 40)
     assert by_key[("海原县", 2022)]["status"].startswith("未找到")
+    assert by_key[("海原县", 2022)]["checked_at"] == b.CHECKED[1]
+    assert late["report_id"] == built.ids[(b.WUHOU, 2023)]  # the row links to its report
     assert ("青田县", 2022) not in by_key  # on time
+    # 武侯区 has no 2022 report, but no crawl read its column: not in the archive, not "not published"
+    assert ("武侯区", 2022) not in by_key
+    assert not [r for r in rows if r["status"].startswith("未找到") and r["division_code"] != b.CHECKED[0]]
+    unchecked = {(r["county"], r["year"]): r for r in client.json("/nianbao/late_or_missing.json", unchecked="1")}
+    assert unchecked[("武侯区", 2022)]["status"] == "存档中没有（栏目未抓取）/ not in archive (column not crawled)"
+    assert unchecked[("武侯区", 2022)]["checked_at"] is None
     covered = {r[0] for r in Database(built.db_path).execute("SELECT division_code FROM report_summary")}
     assert {r["division_code"] for r in rows} <= covered  # only counties the archive has reports for
     ningxia = client.json("/nianbao/late_or_missing.json", province="宁夏回族自治区", year="2022")
