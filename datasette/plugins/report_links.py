@@ -39,6 +39,8 @@ def _agency_id(row) -> int | None:
         value = row["agency_id"]
     except (KeyError, IndexError, TypeError):
         return None
+    if isinstance(value, dict):  # table pages expand foreign keys to {"value": …, "label": …}
+        value = value.get("value")
     return value if type(value) is int else None
 
 
