@@ -30,8 +30,9 @@ def _archive():
     db["documents"].insert_all([{"sha256": f"{i:064x}"} for i in range(20000)])
     db["agencies"].insert_all([{"id": j + 1, "name": f"某{j}县人民政府", "identity": str(j), "division_code": codes[j]}
                                for j in range(2000)])
-    db["reports"].insert_all([{"id": i + 1, "sha256": f"{i:064x}", "year": 2019 + i % 6, "agency": f"某{i % 2000}县人民政府",
-                               "agency_id": i % 2000 + 1, "division_code": codes[i % 2000], "status": "ok"}
+    db["reports"].insert_all([{"id": i + 1, "sha256": f"{i:064x}", "year": 2019 + i % 6,
+                               "agency": f"某{i % 2000}县人民政府", "agency_id": i % 2000 + 1,
+                               "division_code": codes[i % 2000], "status": "ok"}
                               for i in range(20000)])
     db["sections"].insert_all(({"report_id": i + 1, "no": n, "heading": f"{n}、标题",
                                 "text": "".join(rng.choice(chars) for _ in range(300))}
