@@ -218,6 +218,25 @@ def m017_coverage(db: Database) -> None:
         db.create_view(name, sql, replace=True)
 
 
+@migrations()
+def m018_no_local_paths(db: Database) -> None:
+    """Archives ingested before sidecars: file:// source URLs (this machine's paths) become unknown (NULL) in
+    reports and report_summary, and fetches keep only the file name (ingest:<name>), as new ingests do."""
+    for table in ("reports", "report_summary"):
+        db.execute(f"UPDATE {table} SET source_url = NULL WHERE source_url LIKE 'file:%'")
+    rows = db.execute("SELECT id, url, final_url FROM fetches WHERE url LIKE 'file:%' OR final_url LIKE 'file:%'")
+    for fetch_id, url, final_url in rows.fetchall():
+        db["fetches"].update(fetch_id, {"url": _file_name(url), "final_url": _file_name(final_url)})
+
+
+def _file_name(url: str | None) -> str | None:
+    if not url or not url.startswith("file:"):
+        return url
+    from urllib.parse import unquote, urlsplit
+
+    return "ingest:" + unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -281,6 +281,21 @@ def test_sources_come_from_sidecars_and_text_headers_never_local_paths(tmp_path:
             assert not [n for n in needles if n in text], path
 
 
+def test_migration_forgets_local_paths_of_an_existing_archive() -> None:
+    db = Database(memory=True)
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db, stop_before="m018_no_local_paths")
+    db["documents"].insert({"sha256": "s1"})
+    db["fetches"].insert({"id": 1, "sha256": "s1", "url": "file:///home/someone/reports/%E6%B5%B7.pdf",
+                          "final_url": "file:///home/someone/reports/%E6%B5%B7.pdf"})
+    db["reports"].insert({"id": 1, "sha256": "s1", "source_url": "file:///home/someone/reports/%E6%B5%B7.pdf"})
+    db["report_summary"].insert({"report_id": 1, "source_url": "file:///home/someone/reports/%E6%B5%B7.pdf"})
+    apply(db)
+    assert db["reports"].get(1)["source_url"] is None
+    assert db["report_summary"].get(1)["source_url"] is None
+    assert (db["fetches"].get(1)["url"], db["fetches"].get(1)["final_url"]) == ("ingest:海.pdf", "ingest:海.pdf")
+
+
 def test_text_reports_have_searchable_text(tmp_path: Path, folder: Path) -> None:
     """A saved text page whose parts are not numbered 一、二、… (here: 第一部分) still has its text stored."""
     text = (folder / "r2.txt").read_text(encoding="utf-8")
