@@ -546,3 +546,27 @@ def division_of_code(code: str) -> Division | None:
     if len(targets) == 1 and "" not in targets:
         return index.divisions.get(targets.pop())
     return None
+
+
+def agency_role(agency: str) -> str:
+    """What the agency is within its place, place names dropped: 人民政府, 财政局, 高良涧街道办事处 …
+
+    洪泽区财政局 and 淮安市洪泽区财政局 both give 财政局; with the place's code and the level this names one body.
+    """
+    text = clean_agency(DROP_CHARS.sub("", unicodedata.normalize("NFKC", agency or "")))
+    party = next((p for p in OTHER_PREFIXES if text.startswith(p)), "")
+    text = text[len(party):]
+    tokens, rest = _index().tokenize(_place_first(text))
+    if tokens and tokens[-1].rank == TOWNSHIP:  # a township's own name is its role within the county
+        rest = tokens[-1].text + rest
+    return party + rest
+
+
+def region_places(code: str | None) -> tuple[str | None, str | None]:
+    """(province, prefecture) names of a province or prefecture code (320800 → 江苏省, 淮安市)."""
+    if not code or len(code) != 6:
+        return None, None
+    regions = _index().current_regions
+    province = regions.get(code[:2] + "0000", {}).get("name")
+    prefecture = regions.get(code[:4] + "00", {}).get("name") if code[2:] != "0000" else None
+    return province, prefecture

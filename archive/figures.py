@@ -36,19 +36,19 @@ def _statistics_figures(record: dict) -> dict[str, Number]:
     return {name: stats.get(row, {}).get("count") for name, row in STATISTICS_FIGURES.items()}
 
 
-def key_figures(record: dict) -> dict[str, Number]:
+def key_figures(record: dict) -> dict[str, Number | str]:
     """Totals as printed (never recomputed from parts), group sums, grant and refusal rates; for a
     2014–2018 statistics table, the figures it shares with the later tables. Never prose figures."""
     if record.get("statistics") and not record.get("requests"):
-        figures: dict[str, Number] = dict.fromkeys(("carried_over", "total_processed", "granted",
+        figures: dict[str, Number | str] = dict.fromkeys(("carried_over", "total_processed", "granted",
                                                     "partially_granted", "carried_forward", "denied",
                                                     "unavailable", "not_processed", "grant_rate",
                                                     "refusal_rate"))
         figures.update(_statistics_figures(record))
-        figures["failing_checks"] = sum(1 for c in record.get("checks", []) if not c["ok"])
+        figures.update(check_figures(record))
         return figures
     rl = record.get("review_litigation", {})
-    figures: dict[str, Number] = {
+    figures: dict[str, Number | str] = {
         row: _total(record, row)
         for row in ("new_requests", "carried_over", "total_processed", "granted", "partially_granted",
                     "carried_forward")
@@ -59,5 +59,13 @@ def key_figures(record: dict) -> dict[str, Number]:
     figures["refusal_rate"] = _rate(figures["denied"], processed)
     figures["reviews"] = rl.get("review", {}).get("total")
     figures["lawsuits"] = _sum(rl.get("lit_direct", {}).get("total"), rl.get("lit_after_review", {}).get("total"))
-    figures["failing_checks"] = sum(1 for c in record.get("checks", []) if not c["ok"])
+    figures.update(check_figures(record))
     return figures
+
+
+def check_figures(record: dict) -> dict:
+    """Failing checks and the three-way result: a report whose tables were not read passes nothing."""
+    if not record.get("cells"):
+        return {"failing_checks": None, "check_result": "no tables"}
+    failing = sum(1 for c in record.get("checks", []) if not c["ok"])
+    return {"failing_checks": failing, "check_result": "fail" if failing else "pass"}

@@ -176,6 +176,68 @@ def m010_fetch_worker(db: Database) -> None:
 
 
 @migrations()
+def m015_agency_identity(db: Database) -> None:
+    """An agency is its place code + level + role, not its printed name: spellings become aliases and
+    agencies written under several spellings are merged (archive.agencies.rekey)."""
+    from archive.agencies import rekey
+
+    db["agencies"].add_column("identity", str)
+    db["agencies"].add_column("role", str)
+    db["agency_names"].create({"agency_id": int, "name": str}, pk=("agency_id", "name"),
+                              foreign_keys=[("agency_id", "agencies", "id")])
+    db["agency_names"].create_index(["name"])
+    db.execute("DROP INDEX IF EXISTS idx_agencies_name")
+    db["agencies"].create_index(["name"])
+    rekey(db)
+    db["agencies"].create_index(["identity"], unique=True)
+
+
+@migrations()
+def m016_summary_truth(db: Database) -> None:
+    """report_summary says which agency (id), whether its checks pass, fail or no tables were read (failing_checks
+    NULL then, not 0), and has the province of region-level agencies; versions renumbered after the merge."""
+    from archive.save import refresh_summaries
+
+    db["report_summary"].add_column("agency_id", int, fk="agencies", fk_col="id")
+    db["report_summary"].add_column("check_result", str)
+    db["report_summary"].create_index(["agency_id", "year"])
+    db["report_summary"].create_index(["check_result"])
+    refresh_summaries(db)
+
+
+@migrations()
+def m017_columns_crawled(db: Database) -> None:
+    """Which 年报 columns each crawl read (archive.coverage); the ledger counts only checked county-years."""
+    db["columns_crawled"].create(
+        {"crawl_id": int, "source_id": int, "division_code": str, "column_url": str, "checked_at": str,
+         "first_year": int, "last_year": int},
+        pk=("crawl_id", "source_id"),
+    )
+    db["columns_crawled"].create_index(["division_code", "checked_at"])
+    for name, sql in views.VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+@migrations()
+def m018_no_local_paths(db: Database) -> None:
+    """Archives ingested before sidecars: file:// source URLs (this machine's paths) become unknown (NULL) in
+    reports and report_summary, and fetches keep only the file name (ingest:<name>), as new ingests do."""
+    for table in ("reports", "report_summary"):
+        db.execute(f"UPDATE {table} SET source_url = NULL WHERE source_url LIKE 'file:%'")
+    rows = db.execute("SELECT id, url, final_url FROM fetches WHERE url LIKE 'file:%' OR final_url LIKE 'file:%'")
+    for fetch_id, url, final_url in rows.fetchall():
+        db["fetches"].update(fetch_id, {"url": _file_name(url), "final_url": _file_name(final_url)})
+
+
+def _file_name(url: str | None) -> str | None:
+    if not url or not url.startswith("file:"):
+        return url
+    from urllib.parse import unquote, urlsplit
+
+    return "ingest:" + unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1]
+
+
+@migrations()
 def m025_sources_synthetic(db: Database) -> None:
     """sources is filled by each crawl from the registry it started from; `synthetic` marks the portal farm's
     rows, so a release of an archive crawled from the farm says it is synthetic (archive/dump.py)."""

@@ -12,10 +12,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.agencies import agency_row
+from archive.agencies import agency_row, identity
+from archive.divisions import region_places
 from archive.figures import key_figures
 
 VALUE_KEYS = ("table_key", "row_key", "col_key")
+# Statuses that are an agency's report for a year (image-only ones too: their tables are unread, not absent).
+VERSIONED = ("ok", "partial", "image_only")
 
 
 def now() -> str:
@@ -130,7 +133,8 @@ def save_report(db: Database, record: dict, source_url: str | None = None, seen:
     with db.atomic():
         agency = agency_row(db, record.get("agency"), hint_code)
         row = _report_row(record, agency, source_url, seen)
-        existing = db.execute("SELECT id, first_seen, source_url FROM reports WHERE sha256 = ?",
+        existing = db.execute("SELECT id, first_seen, source_url, agency_id, year, status FROM reports "
+                              "WHERE sha256 = ?",
                               [record["sha256"]]).fetchone()
         values = _values(record)
         if existing is None:  # a first parse is not a change: nothing goes to value_changes
@@ -145,39 +149,64 @@ def save_report(db: Database, record: dict, source_url: str | None = None, seen:
             row.update(first_seen=existing[1], source_url=source_url or existing[2])
             db["reports"].update(report_id, row)
         _replace_children(db, report_id, record, values)
-        if existing is None or changes or checks_changed or version != record.get("parser_version"):
+        if (existing is None or changes or checks_changed or version != record.get("parser_version")
+                or existing[5] != record["status"]):
             _record_run(db, report_id, record, changes, checks_changed)
         renumber_versions(db, row["agency_id"], row["year"])
+        if existing is not None and (existing[3], existing[4]) != (row["agency_id"], row["year"]):
+            renumber_versions(db, existing[3], existing[4])  # the group it left keeps one current report
+        if row["agency_id"] is None or row["year"] is None:
+            db["reports"].update(report_id, {"version": None, "is_current": None})
         save_summary(db, report_id, record, agency)
     return report_id
 
 
 def renumber_versions(db: Database, agency_id: int | None, year: int | None) -> None:
-    """Versions of one agency's report for one year, in the order they were first seen."""
+    """Versions of one agency's report for one year, in the order they were first seen; the last is current.
+
+    Rows of the group that are not a report (error, not_a_report …) get no version and are not current."""
     if agency_id is None or year is None:
         return
+    marks = ", ".join("?" for _ in VERSIONED)
     rows = db.execute(
-        "SELECT id FROM reports WHERE agency_id = ? AND year = ? AND status IN ('ok', 'partial') "
-        "ORDER BY first_seen, id", [agency_id, year]
-    ).fetchall()
+        f"SELECT id FROM reports WHERE agency_id = ? AND year = ? AND status IN ({marks}) ORDER BY first_seen, id",
+        [agency_id, year, *VERSIONED]).fetchall()
+    db.execute(f"UPDATE reports SET version = NULL, is_current = NULL WHERE agency_id = ? AND year = ? "
+               f"AND status NOT IN ({marks})", [agency_id, year, *VERSIONED])
     for n, (report_id,) in enumerate(rows, start=1):
         db["reports"].update(report_id, {"version": n, "is_current": int(n == len(rows))})
-    if rows:
-        db.execute("UPDATE report_summary SET is_current = (report_id = ?) WHERE report_id IN "
-                   "(SELECT id FROM reports WHERE agency_id = ? AND year = ?)", [rows[-1][0], agency_id, year])
+    db.execute("UPDATE report_summary SET is_current = (SELECT is_current FROM reports r WHERE r.id = report_id) "
+               "WHERE report_id IN (SELECT id FROM reports WHERE agency_id = ? AND year = ?)", [agency_id, year])
+
+
+def renumber_all(db: Database) -> None:
+    """Every (agency, year) group again, and rows outside any group made non-current (migrations)."""
+    db.execute("UPDATE reports SET version = NULL, is_current = NULL WHERE agency_id IS NULL OR year IS NULL")
+    for agency_id, year in db.execute("SELECT DISTINCT agency_id, year FROM reports WHERE agency_id IS NOT NULL "
+                                      "AND year IS NOT NULL").fetchall():
+        renumber_versions(db, agency_id, year)
+    db.execute("UPDATE report_summary SET is_current = (SELECT is_current FROM reports r WHERE r.id = report_id)")
 
 
 def save_summary(db: Database, report_id: int, record: dict, agency: dict | None) -> None:
-    division = db["divisions"].get(agency["division_code"]) if agency and agency["division_code"] else {}
     report = db["reports"].get(report_id)
     db["report_summary"].upsert({
-        "report_id": report_id, "agency": record.get("agency"), "agency_level": agency["level"] if agency else None,
-        "division_code": agency["division_code"] if agency else None, "county": division.get("name"),
-        "province": division.get("province"), "prefecture": division.get("prefecture"), "year": record.get("year"),
-        "template": record.get("template"), "status": record["status"], "published": record.get("published"),
-        "is_current": report["is_current"] if report["is_current"] is not None else 1,
+        "report_id": report_id, "agency_id": agency["id"] if agency else None, "agency": record.get("agency"),
+        "agency_level": agency["level"] if agency else None,
+        "division_code": agency["division_code"] if agency else None, **places(db, agency),
+        "year": record.get("year"), "template": record.get("template"), "status": record["status"],
+        "published": record.get("published"), "is_current": report["is_current"],
         "source_url": report["source_url"], **key_figures(record),
     }, pk="report_id")
+
+
+def places(db: Database, agency: dict | None) -> dict[str, str | None]:
+    """County, province and prefecture of an agency: its county's, else its region's (淮安市人民政府 → 江苏省)."""
+    if agency and agency["division_code"]:
+        division = db["divisions"].get(agency["division_code"])
+        return {"county": division["name"], "province": division["province"], "prefecture": division["prefecture"]}
+    province, prefecture = region_places(agency["region_code"] if agency else None)
+    return {"county": None, "province": province, "prefecture": prefecture}
 
 
 def twin_report(db: Database, record: dict, exclude_url: str | None = None) -> int | None:
@@ -189,12 +218,28 @@ def twin_report(db: Database, record: dict, exclude_url: str | None = None) -> i
     if not (name and year and figures):
         return None
     candidates = db.execute(
-        "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE a.name = ? AND r.year = ? "
+        "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE (a.identity = ? OR a.id IN "
+        "(SELECT agency_id FROM agency_names WHERE name = ?)) AND r.year = ? "
         "AND r.status IN ('ok', 'partial') AND r.source_url IS NOT ? ORDER BY r.id DESC",
-        [name, year, exclude_url]).fetchall()
+        [identity(name).key, name, year, exclude_url]).fetchall()
     for (report_id,) in candidates:
         rows = db.execute("SELECT table_key, row_key, col_key, value FROM report_values WHERE report_id = ?",
                           [report_id]).fetchall()
         if set(rows) == figures:
             return report_id
     return None
+
+
+def refresh_summaries(db: Database) -> None:
+    """Bring report_summary rows written by older code up to date (agency id, places, check result, versions)."""
+    db.execute("UPDATE report_summary SET agency_id = (SELECT agency_id FROM reports r WHERE r.id = report_id)")
+    db.execute("UPDATE report_summary SET check_result = CASE "
+               "WHEN NOT EXISTS (SELECT 1 FROM report_values v WHERE v.report_id = report_summary.report_id) "
+               "THEN 'no tables' WHEN failing_checks > 0 THEN 'fail' ELSE 'pass' END")
+    db.execute("UPDATE report_summary SET failing_checks = NULL WHERE check_result = 'no tables'")
+    for report_id, region in db.execute(
+            "SELECT s.report_id, a.region_code FROM report_summary s JOIN agencies a ON a.id = s.agency_id "
+            "WHERE a.division_code IS NULL AND a.region_code IS NOT NULL").fetchall():
+        province, prefecture = region_places(region)
+        db["report_summary"].update(report_id, {"province": province, "prefecture": prefecture})
+    renumber_all(db)

@@ -25,6 +25,9 @@ REVIEW_LITIGATION_WIDE = "SELECT report_id,\n  " + ",\n  ".join(
 ) + "\nFROM report_values WHERE table_key = 'review_litigation'\nGROUP BY report_id"
 
 # Deadlines (2019 条例 第四十九条): governments publish by 3月31日, their departments by 1月31日.
+# checked_at: the last crawl that read the county's 年报 column after the deadline (archive/coverage.py), for
+# years from the earliest the column listed (or the year just past, if it listed none); NULL = not checked,
+# so "no report found" there means "not in the archive", not "not published".
 PUBLICATION_LEDGER = """
 WITH RECURSIVE years(y) AS (
   SELECT coalesce((SELECT min(year) FROM report_summary WHERE year >= 2008), 2019)
@@ -44,6 +47,9 @@ SELECT d.code AS division_code, d.name AS county, d.province, d.prefecture, year
     WHEN (SELECT min(s.published) FROM report_summary s WHERE s.division_code = d.code AND s.year = years.y
             AND s.agency_level = 'county_gov') <= printf('%d-03-31', years.y + 1) THEN 1
     ELSE 0 END AS on_time,
+  (SELECT max(c.checked_at) FROM columns_crawled c
+     WHERE c.division_code = d.code AND c.checked_at > printf('%d-03-31T23:59:59Z', years.y + 1)
+       AND years.y >= coalesce(c.first_year, CAST(substr(c.checked_at, 1, 4) AS INTEGER) - 1)) AS checked_at,
   (SELECT count(*) FROM report_summary s
      WHERE s.division_code = d.code AND s.year = years.y AND s.agency_level = 'department') AS department_reports,
   (SELECT count(*) FROM report_summary s

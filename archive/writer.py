@@ -54,13 +54,19 @@ class Written:
     report: str  # "new": a report row was written; "twin": same report as another URL's; "none": nothing parsed
 
 
+_DOCUMENT_URL: Any = object()  # write_document's default source_url: the report's source is the document's URL
+
+
 def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url: bool = False,
-                   twins: bool = False, hint_code: str | None = None) -> Written:
+                   twins: bool = False, hint_code: str | None = None,
+                   source_url: str | None = _DOCUMENT_URL) -> Written:
     """Store one document: raw bytes, WARC record, then document, fetch and report rows in one transaction.
 
     once_per_url: a URL with the same content already fetched gets no second fetch row (ingest); its WARC record
     is written only if that fetch has none. twins: a report with the same figures as another URL's is recorded
-    as a note on the fetch, not as a second report (an article page and its PDF)."""
+    as a note on the fetch, not as a second report (an article page and its PDF). source_url: the report's
+    source URL when it is not the document's (an ingested file: from its sidecar, or None: unknown)."""
+    report_url = doc.url if source_url is _DOCUMENT_URL else source_url
     fmt = sniff(doc.body, doc.name or doc.url)
     sha = archive.store.put(doc.body)
     existing = _same_fetch(archive, doc.url, sha) if once_per_url else None
@@ -72,7 +78,7 @@ def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url
         save_document(db, sha, len(doc.body), fmt, content_type(fmt), doc.fetched_at)
         fetch_id, report = _save_fetch(db, doc, sha, existing, warc, record if twins else None)
         if record is not None and report == "new":
-            save_report(db, record, source_url=doc.url, seen=doc.fetched_at, hint_code=hint_code)
+            save_report(db, record, source_url=report_url, seen=doc.fetched_at, hint_code=hint_code)
     return Written(sha, fetch_id, report if record is not None else "none")
 
 

@@ -12,6 +12,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.coverage import record_coverage
 from archive.directory import Archive
 from archive.errors import ArchiveWriteError
 from archive.save import now
@@ -155,6 +156,10 @@ class ArchivePipeline:
             self.write_robots(getattr(spider, "robots_seen", {}), None)
         except ArchiveWriteError as exc:
             logger.error("could not record robots.txt: %s", exc)
+        try:  # which 年报 columns this crawl read (late/missing counts only those county-years)
+            record_coverage(self.archive.db, getattr(spider, "crawl_id", None), getattr(spider, "columns_seen", {}))
+        except ArchiveWriteError as exc:
+            logger.error("could not record the columns read: %s", exc)
         try:
             close_crawl(self.archive.db, getattr(spider, "crawl_id", None), getattr(self.crawler, "stats", None))
         except ArchiveWriteError as exc:

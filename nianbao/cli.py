@@ -75,12 +75,16 @@ ARCHIVE_OPTION = click.option(
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @ARCHIVE_OPTION
-def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
+@click.option("--force", is_flag=True, help="Ingest files that do not look like report documents too.")
+def ingest(paths: tuple[str, ...], archive_dir: str, force: bool) -> None:
     """Store, parse and archive report files (directories are walked; hidden files and links to
     directories are not). Each path that is not ingested gets a line `PATH: skipped: why` on stderr.
 
     Raw bytes go to the content-addressed store and a WARC resource record before anything is
-    parsed. Running it twice changes nothing.
+    parsed. Running it twice changes nothing. Only report documents are taken: README files, JSON/CSV
+    data and the like are skipped with a reason (--force takes them). A sidecar report.pdf.json (or .meta)
+    with {"url": …, "published": …}, or 原文链接/发布时间 lines atop a saved text page, give the source URL
+    and date; without them the source URL is unknown (a local path is never shown).
 
     Example: nianbao ingest ../shared/corpus --archive var/archive
     """
@@ -88,7 +92,7 @@ def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
     from nianbao.pipeline import Archive, ingest_paths
 
     try:
-        outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True))
+        outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True), force)
     except ArchiveWriteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
@@ -161,14 +165,24 @@ def dump(archive_dir: str, out: str, release: str | None, excel: bool, synthetic
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @click.option("--get", "get_path", default=None, help="Print the response for this path and exit (smoke test).")
-def serve(archive_dir: str, host: str, port: int, get_path: str | None) -> None:
+@click.option("--watch", "watch_interval", default=2.0, show_default=True, type=float,
+              help="Seconds between checks for a changed archive (Datasette restarts to show it); 0: never.")
+def serve(archive_dir: str, host: str, port: int, get_path: str | None, watch_interval: float) -> None:
     """Serve the archive with Datasette and the project's configuration (immutable, so .db downloads work).
+
+    A later `nianbao ingest` or crawl into the same archive shows up by itself: serve restarts Datasette
+    when the database changed (a second or two without answers), unless --watch 0.
 
     Example: nianbao serve --archive var/archive --port 8001
     """
     from nianbao.serve import datasette_args, prepare
 
     db_path = prepare(Path(archive_dir) / "nianbao.db")
+    if get_path is None and watch_interval > 0:
+        from nianbao.supervise import serve_watching
+
+        raise SystemExit(serve_watching(db_path, prepare, lambda: datasette_args(db_path, host, port),
+                                        watch_interval, click.echo))
     args = datasette_args(db_path, host, port, get_path)
     os.execvp(args[0], args)
 

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.db import write_transaction
+from archive.admission import admit
 from archive.directory import Archive
-from archive.rawstore import CorruptDocument
-from archive.save import now, save_report
+from archive.save import now
 from archive.writer import Arrival, write_document
 from parsers import PARSER_VERSION, parse
 from parsers.files import Unreadable, display_name, read_document, walk
@@ -30,6 +29,7 @@ class Outcome:
     counts: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)  # one line per document that could not be handled
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, why it was not ingested)
 
 
 def _already_parsed(db: Database, sha256: str) -> bool:
@@ -37,18 +37,29 @@ def _already_parsed(db: Database, sha256: str) -> bool:
     return row is not None and row[0] == PARSER_VERSION
 
 
-def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str:
-    """Store, record the fetch (once per URL and content), parse and write. Returns "new" or "unchanged"."""
-    def parse_new(sha: str, fmt: str) -> dict | None:
-        return None if _already_parsed(archive.db, sha) else parse(data, source=name or url)
+def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "", meta: dict | None = None) -> str:
+    """Store, record the fetch (once per URL and content), parse and write. Returns "new" or "unchanged".
 
+    meta (files): the source URL and publication date known from a sidecar or text headers; without it, the
+    report's source URL is `url`; with it, only meta's (unknown when absent — never a local path)."""
+    def parse_new(sha: str, fmt: str) -> dict | None:
+        if _already_parsed(archive.db, sha):
+            return None
+        record = parse(data, source=name or url)
+        if meta is not None and not record.get("published") and meta.get("published"):
+            record["published"] = meta["published"]
+        return record
+
+    source_url = url if meta is None else meta.get("source_url")
     written = write_document(archive, Arrival(url=url, body=data, fetched_at=now(), name=name), parse_new,
-                             once_per_url=True)
+                             once_per_url=True, source_url=source_url)
     return "new" if written.report == "new" else "unchanged"
 
 
-def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[str], None] = print) -> Outcome:
-    """Ingest every file under `paths`; each path not ingested is counted as skipped and `say`s why."""
+def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[str], None] = print,
+                 force: bool = False) -> Outcome:
+    """Ingest the report documents under `paths`; each path not ingested is counted as skipped and `say`s why
+    (unreadable, not a regular file: parsers.files; not a report document: archive.admission)."""
     outcome = Outcome()
     for entry in walk(paths, skip_hidden=True):
         why = entry.skip
@@ -57,34 +68,23 @@ def ingest_paths(archive: Archive, paths: Iterable[str | Path], say: Callable[[s
                 data = read_document(entry.path)
             except Unreadable as exc:
                 why = str(exc)
+        candidate = admit(entry.path, data, force) if why is None else None
+        if candidate is not None and candidate.skip:
+            why = candidate.skip
         if why is not None:
             outcome.counts["skipped"] += 1
+            outcome.skipped.append((display_name(entry.path), why))
             say(f"{display_name(entry.path)}: skipped: {why}")
             continue
         name = display_name(entry.path.name)
-        outcome.counts[ingest_bytes(archive, data, entry.path.resolve().as_uri(), name)] += 1
+        url = candidate.meta.get("source_url") or f"ingest:{name}"  # never this machine's path
+        outcome.counts[ingest_bytes(archive, data, url, name, candidate.meta)] += 1
     outcome.statuses.update(r["status"] for r in archive.db["reports"].rows)
     return outcome
 
 
 def reparse(archive: Archive, only_status: str | None = None) -> Outcome:
-    """Run the current parsers over every stored document again; changed values are kept as history.
-    A document whose raw file is missing or corrupt is reported and skipped; the others are reparsed."""
-    outcome = Outcome()
-    where = "status = ?" if only_status else None
-    for report in list(archive.db["reports"].rows_where(where, [only_status] if only_status else [])):
-        try:
-            data = archive.store.read(report["sha256"])
-        except (OSError, CorruptDocument) as exc:
-            kind = "corrupt_raw" if isinstance(exc, CorruptDocument) else "missing_raw"
-            outcome.counts[kind] += 1
-            outcome.problems.append(f"report #{report['id']} ({report['sha256']}): {kind.replace('_', ' ')} file; "
-                                    "run `nianbao verify --repair`, or ingest the original file again")
-            continue
-        before = archive.db["parse_runs"].count
-        record = parse(data, source=report["source_url"] or report["sha256"])
-        with write_transaction(archive.db) as db:
-            save_report(db, record, source_url=report["source_url"], seen=report["first_seen"] or now())
-        outcome.counts["changed" if archive.db["parse_runs"].count > before else "unchanged"] += 1
-        outcome.statuses[record["status"]] += 1
-    return outcome
+    """Run the current parsers over every stored document again (nianbao.reparse)."""
+    from nianbao.reparse import reparse_documents
+
+    return reparse_documents(archive, only_status)

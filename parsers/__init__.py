@@ -15,8 +15,9 @@ from parsers.limits import MAX_FILE_BYTES, deadline, too_large
 from parsers.models import ExtractError
 from parsers.record import build_record
 from parsers.sniff import sniff
+from parsers.version import parser_version
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = parser_version()  # a hash of parsers/**/*.py and templates/*.yaml
 EMPTY_TABLES = {"proactive": {}, "requests": {}, "review_litigation": {}, "statistics": {}}
 
 

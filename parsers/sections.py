@@ -52,4 +52,7 @@ def split_sections(doc: Document) -> list[dict]:
         stop = starts[i + 1][1] if i + 1 < len(starts) else len(text)
         body = "\n".join(ln.strip() for ln in text[end:stop].split("\n") if ln.strip())
         sections.append({"no": no, "heading": heading, "text": body})
+    if not sections and text.strip():  # no numbered headings: the whole text as part 0, so it is still searchable
+        body = "\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
+        sections.append({"no": 0, "heading": "", "text": body})
     return sections

@@ -72,6 +72,7 @@ class ReportsSpider(scrapy.Spider):
         self.selected: list[Source] = []  # the registry rows this crawl starts from
         self.seeder = True  # distributed runs: only the first worker yields the start requests
         self.robots_seen: dict[str, dict[str, Any]] = {}  # host → robots.txt as fetched (RobotsRecorderMiddleware)
+        self.columns_seen: dict[int, dict[str, Any]] = {}  # source id → its 年报 column as crawled (archive/coverage)
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -218,11 +219,20 @@ class ReportsSpider(scrapy.Spider):
         for link in links:
             url = canonical_url(link.url)
             if is_report_title(link.text):
+                self._saw_column(source, response.url, link.text)
                 if url not in self.done:
                     yield self._document(url, source, "attachment" if is_attachment(url) else "article",
                                          link.text, response.url)
             elif host_of(url) in same_site and self._worth_following(link.text, depth):
                 yield self._page(url, source, depth + 1)
+
+    def _saw_column(self, source: Source, url: str, title: str) -> None:
+        """A list page of this source lists reports: its 年报 column was crawled (late/missing needs to know)."""
+        seen = self.columns_seen.setdefault(source.id, {"division_code": source.division_code, "url": url,
+                                                        "checked_at": now(), "years": set()})
+        year = report_year(title)
+        if year:
+            seen["years"].add(year)
 
     def _worth_following(self, text: str, depth: int) -> bool:
         if is_report_column(text) or is_subcolumn(text):

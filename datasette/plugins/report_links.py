@@ -1,8 +1,10 @@
-"""Report ids in query results link to the report page.
+"""Report ids in query results link to the report page; agency ids and names link to the agency page.
 
 Canned and custom query pages render plain values; a column named in `plugins: nianbao:
-report_link_columns` (report_id by default) holding an integer becomes a link to /<db>/reports/<id>.
-Table pages already link report_id through its foreign key.
+report_link_columns` (report_id by default) holding an integer becomes a link to /<db>/reports/<id>, one in
+`agency_link_columns` a link to /<db>/agencies/<id>. A column in `agency_name_columns` (the printed agency name)
+links to the agency page of its row's agency_id, on query and table pages alike. Table pages already link
+report_id and agency_id through their foreign keys.
 """
 
 from __future__ import annotations
@@ -31,13 +33,32 @@ def _config(datasette) -> dict:
     return cached[1]
 
 
+def _agency_id(row) -> int | None:
+    try:
+        value = row["agency_id"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if isinstance(value, dict):  # table pages expand foreign keys to {"value": …, "label": …}
+        value = value.get("value")
+    return value if type(value) is int else None
+
+
 @hookimpl
-def render_cell(value, column, table, database, datasette):
+def render_cell(row, value, column, table, database, datasette):
+    config = _config(datasette)
+    if database != config.get("database", DEFAULT_DB):
+        return None
+    if column in config.get("agency_name_columns", ()) and isinstance(value, str) and value:
+        agency_id = _agency_id(row)
+        if agency_id is not None:
+            href = datasette.urls.row(database, "agencies", str(agency_id))
+            return Markup('<a href="{}">{}</a>').format(href, value)
+        return None
     if table is not None or type(value) is not int:
         return None
-    config = _config(datasette)
-    if database != config.get("database", DEFAULT_DB) or column not in config.get("report_link_columns",
-                                                                                  DEFAULT_COLUMNS):
-        return None
-    href = datasette.urls.row(database, "reports", str(value))
-    return Markup('<a href="{}">{}</a>').format(href, value)
+    for columns, target in ((config.get("report_link_columns", DEFAULT_COLUMNS), "reports"),
+                            (config.get("agency_link_columns", ()), "agencies")):
+        if column in columns:
+            href = datasette.urls.row(database, target, str(value))
+            return Markup('<a href="{}">{}</a>').format(href, value)
+    return None

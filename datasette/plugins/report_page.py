@@ -276,10 +276,12 @@ async def text_value_rows(db, report_id: int) -> list[dict]:
 
 
 REPORT_SQL = """
-SELECT r.*, d.name AS county, d.province, d.prefecture, a.level AS agency_level, a.name AS agency_name,
+SELECT r.*, d.name AS county, coalesce(d.province, s.province) AS province,
+  coalesce(d.prefecture, s.prefecture) AS prefecture, a.level AS agency_level, a.name AS agency_name,
   doc.size AS doc_size, doc.format AS doc_format, doc.content_type AS doc_content_type
 FROM reports r
 LEFT JOIN divisions d ON d.code = r.division_code
+LEFT JOIN report_summary s ON s.report_id = r.id
 LEFT JOIN agencies a ON a.id = r.agency_id
 LEFT JOIN documents doc ON doc.sha256 = r.sha256
 WHERE r.id = :id

@@ -18,12 +18,14 @@ import pypdfium2 as pdfium
 
 from parsers.extract.pdf_lattice import lattice_tables
 from parsers.limits import MAX_PDF_PAGES, check_time
+from parsers.logs import quiet_pdf_libraries
 from parsers.models import Document, ExtractError, Paragraph, Table
 from parsers.templates import variants
 from parsers.text import normalize_label, normalize_text
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－·第]*\d+[\s\-—–－·页]*(?:/\s*\d+\s*页?)?$")
 _NEWLINE = re.compile(r"\s*\n\s*")
+quiet_pdf_libraries()
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 import synth
 from archive.dump import dump
 from nianbao import pipeline
+from nianbao import reparse as reparse_module
 from nianbao.pipeline import Archive, ingest_paths, reparse
 
 
@@ -67,7 +68,7 @@ def test_ingest_stores_raw_first_and_keeps_bad_documents(tmp_path: Path, reports
     assert junk["status"] == "unparseable"
     assert json.loads(junk["errors"])
     fetch = next(db["fetches"].rows_where("sha256 = ?", [junk["sha256"]]))
-    assert fetch["url"].startswith("file://")
+    assert fetch["url"] == "ingest:junk.bin"  # a name, never this machine's path
     assert fetch["warc_file"].endswith(".warc.gz")
 
 
@@ -111,7 +112,7 @@ def test_reparse_after_parser_change_updates_values_and_keeps_history(
                 cell["value"] = (cell["value"] or 0) + 1000
         return record
 
-    monkeypatch.setattr(pipeline, "parse", fixed_parser)
+    monkeypatch.setattr(reparse_module, "parse", fixed_parser)
     outcome = reparse(Archive.open(tmp_path / "a"))
     assert outcome.counts["changed"] == 7  # every report got a new parser version
     new = db.execute("SELECT value FROM report_values WHERE report_id = ? AND table_key = 'requests' "

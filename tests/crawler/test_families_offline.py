@@ -76,3 +76,27 @@ def test_attachments_and_years_from_list_titles(manifest: dict[str, Any], crawl:
 def test_blocked_hosts_come_out_blocked(manifest: dict[str, Any], items: list[FetchedDocument]) -> None:
     blocked = {i.url.split("/")[2] for i in items if i.kind == "blocked"}
     assert blocked == set(manifest["trouble"]["blocked"])
+
+
+def test_the_crawl_records_which_report_columns_it_read(manifest: dict[str, Any], crawl: OfflineCrawl,
+                                                        tmp_path) -> None:
+    """Late/missing is judged only where a crawl read the county's 年报 column: the spider records them, the
+    archive pipeline writes them to `columns_crawled` at the end of the crawl."""
+    from crawler.pipelines import ArchivePipeline, open_crawl
+
+    seen = crawl.spider.columns_seen
+    reachable = [r for r in manifest["reports"] if r["reachable"] and r["level"] == "county_gov"]
+    assert reachable
+    counties = {s["division_code"] for s in seen.values()}
+    assert {r["county_adcode"] for r in reachable} <= counties
+    for r in reachable:
+        years = set().union(*(s["years"] for s in seen.values() if s["division_code"] == r["county_adcode"]))
+        assert r["year"] in years, r["id"]
+    pipeline = ArchivePipeline(str(tmp_path / "a"))
+    pipeline.open_spider()
+    crawl.spider.crawl_id = open_crawl(pipeline.archive, None, "reports", None)  # type: ignore[arg-type]
+    pipeline.close_spider(crawl.spider)
+    rows = list(pipeline.archive.db["columns_crawled"].rows)  # type: ignore[union-attr]
+    assert {r["division_code"] for r in rows} == counties
+    assert all(r["crawl_id"] == crawl.spider.crawl_id for r in rows)
+    assert all(r["checked_at"] and r["first_year"] <= r["last_year"] for r in rows if r["first_year"] is not None)

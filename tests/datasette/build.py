@@ -33,6 +33,13 @@ TOWNSHIP = "洪泽区高良涧街道办事处"
 INJECTION_AGENCY = "海原县审计局" + SCRIPT
 INJECTION_URL = "javascript:alert(1)//injection.html"  # a source URL must never become a live link
 
+UNKNOWN = ("海原县财政局", 2023)  # every 不予公开 cell printed blank: its refusal rate is unknown, not 0
+SPELLINGS = (("洪泽区人民政府", 2020), HONGZE)  # one agency under two printed names (2020 vs 2021-2024)
+NO_TABLES = ("青田县教育局", 2024)  # a report page whose tables were not read: its checks neither pass nor fail
+NO_TABLES_HTML = ("<html><head><title>青田县教育局2024年政府信息公开工作年度报告</title></head><body>"
+                  "<h1>青田县教育局2024年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>2024年，我局认真贯彻落实条例。</p>"
+                  "<p>二、主动公开政府信息情况</p><p>详见附表。</p></body></html>").encode()
+CHECKED = ("640522", "2025-06-01T08:00:00Z")  # 海原县: its column was crawled; late/missing judged there only
 # (agency, year, template, layout)
 PLAN = [
     *[(HONGZE, y, "gov2021", "html-plain") for y in (2021, 2022, 2023, 2024)],
@@ -49,6 +56,7 @@ PLAN = [
     (QINGTIAN_HEALTH, 2023, "gov2021", "docx"), (TOWNSHIP, 2023, "gov2021", "html-plain"),
     (TOWNSHIP, 2024, "gov2021", "html-plain"),
     (None, 2022, "gov2021", "html-plain"), (None, 2023, "gov2021", "html-plain"),
+    (UNKNOWN[0], UNKNOWN[1], "gov2021", "html-plain"), (SPELLINGS[0][0], SPELLINGS[0][1], "gov2021", "html-plain"),
 ]
 BROKEN = (QINGTIAN, 2023)
 BLANKS = {(HONGZE_FIN, 2024), (WUHOU_CIVIL, 2023), (HAIYUAN_EDU, 2022)}  # some zero cells printed blank
@@ -95,6 +103,10 @@ def _records(rng: random.Random) -> dict[tuple, dict]:
                                            break_arithmetic=key == BROKEN)
     _match_carry_over(records[(MATCHED[0], MATCHED[1])], records[(MATCHED[0], MATCHED[2])])
     records[LATE[:2]]["published"] = LATE[2]
+    for row, cols in records[UNKNOWN]["requests"].items():
+        if row.startswith("denied_"):
+            for col in cols:
+                cols[col] = None
     for key, word in SEARCH.items():
         records[key]["sections"][4]["text"] += f"另据统计，{word}相关申请已办结。"
     return records
@@ -119,19 +131,25 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
         ingest_bytes(archive, data, f"https://example.gov.cn/gk/{len(built.shas):03d}.{ext}", f"r.{ext}")
         built.shas[key] = hashlib.sha256(data).hexdigest()
     ingest_bytes(archive, _injection_bytes(rng), INJECTION_URL, "injection.html")
+    ingest_bytes(archive, NO_TABLES_HTML, "https://example.gov.cn/gk/no-tables.html", "no-tables.html")
     db = archive.db
     for key, sha in built.shas.items():
         built.ids[key] = db.execute("SELECT id FROM reports WHERE sha256 = ?", [sha]).fetchone()[0]
+    built.ids[NO_TABLES] = db.execute("SELECT id FROM reports WHERE source_url LIKE '%no-tables.html'").fetchone()[0]
     built.injection_id = db.execute("SELECT id FROM reports WHERE source_url LIKE '%injection.html'").fetchone()[0]
     # Today's parsers drop a cell whose text is not a number; a later one may keep it as raw text, so the
     # site must escape `raw` too. Simulate that on one blank cell of the injection report.
     db.execute("UPDATE report_values SET raw = ? WHERE rowid = (SELECT min(rowid) FROM report_values "
                "WHERE report_id = ? AND table_key = 'requests')", [SCRIPT, built.injection_id])
+    # A crawl read 海原县's 年报 column in June 2025 (reports 2019-2024 listed); no crawl ever read 武侯区's.
+    db["columns_crawled"].insert({"crawl_id": 1, "source_id": 1, "division_code": CHECKED[0], "checked_at": CHECKED[1],
+                           "column_url": "https://www.hy.gov.cn/zwgk/ndbg/", "first_year": 2019, "last_year": 2024})
     db.conn.commit()
     if corpus is not None:
         for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix != ".md"):
-            ingest_bytes(archive, path.read_bytes(), path.resolve().as_uri(), path.name)
-            row = db.execute("SELECT id FROM reports WHERE source_url = ?", [path.resolve().as_uri()]).fetchone()
+            data = path.read_bytes()  # as `nianbao ingest` does: no sidecar here, so the source URL is unknown
+            ingest_bytes(archive, data, f"ingest:{path.name}", path.name, {})
+            row = db.execute("SELECT id FROM reports WHERE sha256 = ?", [hashlib.sha256(data).hexdigest()]).fetchone()
             built.corpus_ids[path.name] = row[0]
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode = DELETE")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -68,6 +70,24 @@ def test_search_agrees_with_a_plain_scan_and_survives_odd_input(client: Client, 
     assert _search(client, "") == []
 
 
+def test_search_takes_several_words_and_agency_or_county_names(client: Client, built: Built) -> None:
+    db = Database(built.db_path)
+    both = db.execute("SELECT count(*) FROM sections WHERE (instr(text, '行政') OR instr(heading, '行政')) "
+                      "AND (instr(text, '复议') OR instr(heading, '复议'))").fetchone()[0]
+    assert both > 0
+    rows = _search(client, "行政 复议")
+    assert len([r for r in rows if r["method"] == "LIKE"]) == min(both, 500)
+    # a word of the county name and a word of the text: only that county's section
+    rows = _search(client, f"青田县 {b.WORD_3}")
+    assert [(r["report_id"], r["method"]) for r in rows] == [(built.ids[(b.QINGTIAN, 2024)], "name + LIKE")]
+    rows = _search(client, f"海原县　{b.WORD_2}")  # full-width space
+    assert [r["report_id"] for r in rows] == [built.ids[(b.HAIYUAN, 2021)]]
+    # a name alone: one row per report of that agency
+    named = {r["report_id"] for r in _search(client, "青田县卫生健康局") if r["method"] == "name"}
+    assert named == {built.ids[(b.QINGTIAN_HEALTH, 2023)]}
+    assert _search(client, "鹦鹉螺号 不存在的词语") == []
+
+
 def test_failing_checks_lists_the_broken_report_with_both_sides(client: Client, built: Built) -> None:
     db = Database(built.db_path)
     rows = client.json("/nianbao/failing_checks.json")
@@ -102,23 +122,66 @@ def test_failing_checks_streams_from_indexes_without_sorting(client: Client, bui
 
 def test_refusal_rates_rank_agencies_above_a_minimum(client: Client, built: Built) -> None:
     rows = client.json("/nianbao/refusal_rates.json", min_requests="0")
-    rates = [r["refusal_rate"] for r in rows]
+    rates = [r["refusal_rate"] for r in rows if r["refusal_rate"] is not None]
     assert rates == sorted(rates, reverse=True)
-    assert len({r["agency"] for r in rows}) == len(rows)
+    assert [r["refusal_rate"] for r in rows[len(rates):]] == [None] * (len(rows) - len(rates))  # unknown last
+    assert len({r["agency_id"] for r in rows}) == len(rows)
     db = Database(built.db_path)
     top = rows[0]
     handled, denied = db.execute(
-        "SELECT sum(total_processed), sum(denied) FROM report_summary s JOIN reports r ON r.id = s.report_id "
-        "JOIN agencies a ON a.id = r.agency_id WHERE a.name = ? AND s.is_current = 1 AND s.total_processed > 0",
-        [top["agency"]]).fetchone()
+        "SELECT sum(total_processed), sum(denied) FROM report_summary s WHERE s.agency_id = ? AND s.is_current = 1 "
+        "AND s.total_processed > 0", [top["agency_id"]]).fetchone()
     assert (top["handled"], top["denied"]) == (handled, denied)
-    assert top["refusal_rate"] == round((denied or 0) / handled, 4)
+    assert top["refusal_rate"] == round(denied / handled, 4)
     floor = sorted(r["handled"] for r in rows)[len(rows) // 2]
     above = client.json("/nianbao/refusal_rates.json", min_requests=str(floor))
     assert all(r["handled"] >= floor for r in above)
     assert 0 < len(above) < len(rows)
     default = client.json("/nianbao/refusal_rates.json")
     assert all(r["handled"] >= 10 for r in default)
+
+
+def test_unknown_refusal_rate_stays_unknown(client: Client, built: Built) -> None:
+    """Every 不予公开 cell printed blank: the rate is blank (NULL), never 0.0, and says no report had the figure."""
+    rows = client.json("/nianbao/refusal_rates.json", min_requests="0")
+    row = next(r for r in rows if r["agency"] == b.UNKNOWN[0])
+    assert (row["refusal_rate"], row["denied"], row["reports_with_denied"]) == (None, None, 0)
+    assert row["handled"] > 0
+    assert row["grant_rate"] is not None
+    summary = client.json("/nianbao/report_summary.json", report_id__exact=str(built.ids[b.UNKNOWN]))[0]
+    assert (summary["denied"], summary["refusal_rate"]) == (None, None)
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/nianbao/refusal_rates.csv", min_requests="0").text)))
+    csv_row = next(r for r in csv_rows if r["agency"] == b.UNKNOWN[0])
+    assert (csv_row["refusal_rate"], csv_row["denied"]) == ("", "")
+
+
+def test_reports_without_tables_neither_pass_nor_fail(client: Client, built: Built) -> None:
+    summary = client.json("/nianbao/report_summary.json", report_id__exact=str(built.ids[b.NO_TABLES]))[0]
+    assert (summary["check_result"], summary["failing_checks"]) == ("no tables", None)
+    chart = metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"]["checks"]["query"]
+    sql = re.sub(r"\[\[.*?\]\]", "", chart)
+    rows = client.json("/nianbao.json", sql=sql)
+    by_result = {(r["year"], r["result"]): r["reports"] for r in rows}
+    assert by_result[(2024, "未读出表格 no tables read")] >= 1
+    db = Database(built.db_path)
+    passing = db.execute("SELECT count(*) FROM report_summary WHERE year = 2024 AND is_current = 1 "
+                         "AND check_result = 'pass'").fetchone()[0]
+    assert by_result[(2024, "通过 pass")] == passing
+    assert built.ids[b.NO_TABLES] not in {r["report_id"] for r in client.json("/nianbao/failing_checks.json",
+                                                                               province="", year="")}
+
+
+def test_charts_and_queries_never_turn_unknown_into_zero() -> None:
+    """No canned query, chart or view turns a blank figure into 0 (coalesce(sum(…), 0) and the like)."""
+    from archive.views import VIEWS
+
+    meta = metadata()
+    sql = [q["sql"] for q in meta["databases"]["nianbao"]["queries"].values()]
+    sql += [c["query"] for d in meta["plugins"]["datasette-dashboards"].values() for c in d["charts"].values()]
+    sql += list(VIEWS.values())
+    assert len(sql) > 10
+    pattern = re.compile(r"coalesce\s*\(\s*(sum|s\.|total|denied|granted|value)", re.I)
+    assert not [q for q in sql if pattern.search(q)]
 
 
 def test_request_changes_pairs_consecutive_years_of_one_agency(client: Client, built: Built) -> None:
@@ -129,10 +192,13 @@ def test_request_changes_pairs_consecutive_years_of_one_agency(client: Client, b
     for r in rows:
         assert r["year_after"] == r["year_before"] + 1
         assert r["change"] == r["requests_after"] - r["requests_before"]
-    hongze = {(r["year_before"], r["requests_before"], r["requests_after"]) for r in rows if r["agency"] == b.HONGZE}
-    records = built.records
-    expected = {(y, records[(b.HONGZE, y)]["requests"]["new_requests"]["total"],
-                 records[(b.HONGZE, y + 1)]["requests"]["new_requests"]["total"]) for y in (2021, 2022, 2023)}
+    agency_id = Database(built.db_path)["reports"].get(built.ids[b.HONGZE, 2021])["agency_id"]
+    hongze = {(r["year_before"], r["requests_before"], r["requests_after"]) for r in rows
+              if r["agency_id"] == agency_id}
+    current = dict(Database(built.db_path).execute(
+        "SELECT year, new_requests FROM report_summary WHERE agency_id = ? AND is_current = 1", [agency_id]).fetchall())
+    assert set(current) == {2020, 2021, 2022, 2023, 2024}  # 洪泽区人民政府 (2020) and 淮安市洪泽区人民政府: one agency
+    expected = {(y, current[y], current[y + 1]) for y in (2020, 2021, 2022, 2023)}
     assert hongze == expected
     assert all(r["province"] == "四川省" for r in client.json("/nianbao/request_changes.json", province="四川省"))
 
@@ -144,7 +210,15 @@ def test_late_or_missing_reports_per_county_and_year(client: Client, built: Buil
     assert late["status"].startswith("逾期")
     assert (late["first_published"], late["deadline"], late["days_late"]) == (b.LATE[2], "2024-03-31", 40)
     assert by_key[("海原县", 2022)]["status"].startswith("未找到")
+    assert by_key[("海原县", 2022)]["checked_at"] == b.CHECKED[1]
+    assert late["report_id"] == built.ids[(b.WUHOU, 2023)]  # the row links to its report
     assert ("青田县", 2022) not in by_key  # on time
+    # 武侯区 has no 2022 report, but no crawl read its column: not in the archive, not "not published"
+    assert ("武侯区", 2022) not in by_key
+    assert not [r for r in rows if r["status"].startswith("未找到") and r["division_code"] != b.CHECKED[0]]
+    unchecked = {(r["county"], r["year"]): r for r in client.json("/nianbao/late_or_missing.json", unchecked="1")}
+    assert unchecked[("武侯区", 2022)]["status"] == "存档中没有（栏目未抓取）/ not in archive (column not crawled)"
+    assert unchecked[("武侯区", 2022)]["checked_at"] is None
     covered = {r[0] for r in Database(built.db_path).execute("SELECT division_code FROM report_summary")}
     assert {r["division_code"] for r in rows} <= covered  # only counties the archive has reports for
     ningxia = client.json("/nianbao/late_or_missing.json", province="宁夏回族自治区", year="2022")
@@ -168,9 +242,14 @@ def test_carry_over_mismatches_compare_consecutive_years(client: Client, built: 
     def total(key: tuple, row: str) -> object:
         return records[key]["requests"][row]["total"]
 
-    expected = sum(1 for (agency, year) in records if (agency, year + 1) in records and not agency.startswith("synth")
-                   and total((agency, year), "carried_forward") != total((agency, year + 1), "carried_over"))
-    assert len([r for r in rows if r["report_id"] in built.ids.values()]) == expected
+    db = Database(built.db_path)
+    current = [k for k, v in built.ids.items() if db["reports"].get(v)["is_current"] == 1]
+    same = {b.SPELLINGS[0][0]: b.HONGZE}.get  # one agency under two printed names
+    expected = sum(1 for a in current for n in current
+                   if (same(n[0], n[0]), n[1]) == (same(a[0], a[0]), a[1] + 1) and not a[0].startswith("synth")
+                   and total(a, "carried_forward") != total(n, "carried_over"))
+    ours = set(built.ids.values())
+    assert len([r for r in rows if r["report_id"] in ours and r["next_report_id"] in ours]) == expected
 
 
 def test_county_map_counts_reports_per_county(client: Client, built: Built) -> None:

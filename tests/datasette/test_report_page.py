@@ -240,3 +240,14 @@ def test_real_reports_from_the_shared_corpus(client: Client, built: Built) -> No
                  for tr in tree.xpath('//tr[@class="check-fail"]')}
         assert shown == failing, name
     assert labelled > 0, "no corpus report has labels"
+
+
+def test_report_page_links_the_agency_and_says_when_the_source_is_unknown(client: Client, built: Built) -> None:
+    report_id = built.ids[(b.HAIYUAN, 2021)]
+    agency_id = Database(built.db_path)["reports"].get(report_id)["agency_id"]
+    html = client.get(f"/nianbao/reports/{report_id}").text
+    assert f'<a href="/nianbao/agencies/{agency_id}">{b.HAIYUAN}</a>' in html
+    if built.corpus_ids:  # files ingested without a sidecar: the source is unknown, never a local path
+        corpus = client.get(f"/nianbao/reports/{next(iter(built.corpus_ids.values()))}").text
+        assert "不明 / unknown" in corpus
+        assert "file://" not in corpus

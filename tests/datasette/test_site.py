@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from sqlite_utils import Database
 
 from nianbao.serve import datasette_args, inspect_path, prepare
+from tests.datasette import build as b
 from tests.datasette.build import Built
 from tests.datasette.conftest import Client, metadata
 
@@ -180,3 +181,38 @@ def test_serve_writes_table_counts_for_datasette_and_turns_off_suggestions(built
     assert "--inspect-file" not in datasette_args(db_path, "127.0.0.1", 0)
     prepare(db_path)
     assert "--inspect-file" in datasette_args(db_path, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize(("path", "term", "goes_to"), [
+    ("/nianbao/sections", "复议", "/nianbao/search?q=%E5%A4%8D%E8%AE%AE"),
+    ("/nianbao/sections", "行政 复议", "/nianbao/search?q=%E8%A1%8C%E6%94%BF+%E5%A4%8D%E8%AE%AE"),
+    ("/nianbao/reports", "海原县", "/nianbao/search?q=%E6%B5%B7%E5%8E%9F%E5%8E%BF"),
+    ("/nianbao/report_summary.json", "海原县", "/nianbao/search.json?q=%E6%B5%B7%E5%8E%9F%E5%8E%BF"),
+])
+def test_table_searches_that_would_fail_go_to_the_search_query(client: Client, path: str, term: str,
+                                                               goes_to: str) -> None:
+    response = client.get(path, _search=term)
+    assert response.status_code == 302
+    assert response.headers["location"] == goes_to
+    followed = client.get(goes_to.split("?")[0], q=term)
+    assert followed.status_code == 200
+
+
+def test_short_search_on_sections_finds_rows(client: Client, built: Built) -> None:
+    """/nianbao/sections?_search=复议 gave 0 rows without a hint; the search it leads to finds them."""
+    db = Database(built.db_path)
+    expected = db.execute("SELECT count(*) FROM sections WHERE instr(text, '复议') OR instr(heading, '复议')"
+                          ).fetchone()[0]
+    assert expected > 0
+    location = client.get("/nianbao/sections", _search="复议").headers["location"]
+    rows = client.json(location.split("?")[0] + ".json", q="复议")
+    assert len(rows) == min(expected, 500)
+    native = client.get("/nianbao/sections", _search="信息公开申请")  # a single ≥3-character word stays native
+    assert native.status_code == 200
+
+
+def test_site_wide_search_box_on_every_page(client: Client, built: Built) -> None:
+    for path in ("/", "/nianbao", "/nianbao/report_summary", f"/nianbao/reports/{built.ids[(b.HAIYUAN, 2021)]}"):
+        html = client.get(path).text
+        assert '<form class="nianbao-search" action="/nianbao/search"' in html, path
+        assert 'name="q"' in html

@@ -1,0 +1,59 @@
+"""Table searches that Datasette's own `?_search=` would answer wrongly go to the canned `search` query.
+
+- sections: its FTS5 trigram index finds nothing for one or two characters (复议) and nothing for several
+  words (行政 复议, read as one phrase) — with no hint; the canned query handles both (LIKE, AND of words).
+- reports, report_summary: no full-text index, so `_search` was ignored and every row came back; the canned
+  query also searches agency and county names.
+A single word of three or more characters on sections stays with Datasette's own search (fast, faceted).
+The .json/.csv forms are redirected to the query's same form.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from datasette import hookimpl
+
+DATABASE = "nianbao"
+QUERY = "search"
+NO_INDEX = {"reports", "report_summary"}
+FTS_TABLES = {"sections"}
+TRIGRAM = 3
+
+
+def target(path: str, query_string: str) -> str | None:
+    """Where a table search should go instead, or None to let Datasette answer it."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[0] != DATABASE:
+        return None
+    table, dot, ext = parts[1].partition(".")
+    if table not in NO_INDEX | FTS_TABLES:
+        return None
+    params = parse_qs(query_string, keep_blank_values=True)
+    term = " ".join(params.get("_search", [""])).strip()
+    if not term:
+        return None
+    words = term.split()
+    if table in FTS_TABLES and len(words) == 1 and len(words[0]) >= TRIGRAM:
+        return None
+    keep = {k: v for k, v in params.items() if k in ("_shape", "_size")}
+    return f"/{DATABASE}/{QUERY}{dot}{ext}?" + urlencode({"q": term, **keep}, doseq=True)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def redirect_searches(scope, receive, send):
+            if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD"):
+                location = target(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
+                if location:
+                    await send({"type": "http.response.start", "status": 302,
+                                "headers": [(b"location", location.encode("utf-8")),
+                                            (b"content-type", b"text/plain; charset=utf-8")]})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            await app(scope, receive, send)
+
+        return redirect_searches
+
+    return wrap
