@@ -90,8 +90,10 @@ def ingest(paths: tuple[str, ...], archive_dir: str) -> None:
     """
     from nianbao.pipeline import Archive, ingest_paths
 
-    outcome = ingest_paths(Archive.open(archive_dir), paths)
+    archive = Archive.open(archive_dir)
+    outcome = ingest_paths(archive, paths)
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
+    _refresh_flags(archive.db)
 
 
 @cli.command()
@@ -107,8 +109,31 @@ def reparse(archive_dir: str, status: str | None) -> None:
     from nianbao.pipeline import Archive
     from nianbao.pipeline import reparse as run
 
-    outcome = run(Archive.open(archive_dir), status)
+    archive = Archive.open(archive_dir)
+    outcome = run(archive, status)
     click.echo(f"reports: {dict(outcome.counts)}; by status: {dict(outcome.statuses)}")
+    _refresh_flags(archive.db)
+
+
+def _refresh_flags(db) -> None:
+    from archive.flags import refresh_flags
+
+    click.echo(f"copy-paste flags: {refresh_flags(db)}")
+
+
+@cli.command()
+@ARCHIVE_OPTION
+def flags(archive_dir: str) -> None:
+    """Recompute the copy-paste flags: tables that repeat last year's numbers exactly, text that repeats last
+    year's or another agency's report beyond the template's boilerplate (thresholds: archive/data/flags.yaml).
+
+    ingest and reparse run it at the end; run it after a crawl. Served as the copy_flags query.
+
+    Example: nianbao flags --archive var/archive
+    """
+    from archive.db import open_db
+
+    _refresh_flags(open_db(Path(archive_dir) / "nianbao.db"))
 
 
 @cli.command()
