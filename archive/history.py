@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from markupsafe import Markup
 
 from archive.deadlines import days_late, deadline
@@ -85,7 +87,7 @@ def version_edits(reports: list[dict], values: dict[int, list[dict]]) -> list[di
     edits = []
     for year, versions in sorted(by_year.items(), reverse=True):
         versions.sort(key=lambda r: (r.get("version") or 0, r["id"]))
-        for before, after in zip(versions, versions[1:], strict=False):
+        for before, after in pairwise(versions):
             edits.append({"year": year, "before": before, "after": after,
                           "changes": _diff(values.get(before["id"], []), values.get(after["id"], []))})
     return edits
