@@ -372,6 +372,9 @@ def demo(archive_dir: str, seed: int, counties: int, reports_per_county: int | N
             raise click.ClickException("the crawl failed; see the log above")
         result = check_against_farm(farm, archive)
     click.echo(f"    done in {time.monotonic() - started:.0f} s: {result.summary()}")
+    from archive.db import open_db
+
+    _refresh_flags(open_db(archive / "nianbao.db"))
     if no_serve:
         click.echo(f"3/3 skipped (--no-serve); serve later with: nianbao serve --archive {archive}")
         return
