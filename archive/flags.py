@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +40,7 @@ class Text:
 
 
 def sentences(text: str, names: list[str]) -> list[str]:
-    """Normalised sentences: no spaces or list markers, numbers as #, the agency's own names as 〇."""
+    """Normalised sentences (or lines): no spaces or list markers, numbers as #, the agency's own names as 〇."""
     out = []
     for raw in SENTENCE_END.split(text or ""):
         s = SPACE.sub("", raw)
@@ -51,20 +52,31 @@ def sentences(text: str, names: list[str]) -> list[str]:
     return out
 
 
-def boilerplate(texts: list[Text], config: dict) -> set[str]:
-    """Sentences that are the template's: matched by a listed pattern, or found in many agencies' reports."""
+def template_sentence(config: dict) -> Callable[[str], bool]:
     patterns = [re.compile(p) for p in config["boilerplate"]]
-    agencies: dict[str, set] = defaultdict(set)
+    return lambda sentence: any(p.search(sentence) for p in patterns)
+
+
+def shingle_set(text: str, k: int) -> set[str]:
+    return {text[i:i + k] for i in range(len(text) - k + 1)}
+
+
+def own_shingles(texts: list[Text], config: dict) -> None:
+    """Each text's shingles beyond boilerplate: the template's sentences (patterns) go first, then every shingle
+    that the reports of `common_agencies` agencies or more print (the template's wording, a portal's page
+    furniture). Kept sentences are joined without breaks, so a line wrapped in a PDF shingles as one line."""
+    is_template = template_sentence(config)
     for t in texts:
-        for s in set(t.sentences):
-            agencies[s].add(t.agency_id if t.agency_id is not None else f"r{t.report_id}")
-    common = {s for s, who in agencies.items() if len(who) >= config["common_agencies"]}
-    return common | {s for s in agencies if any(p.search(s) for p in patterns)}
-
-
-def shingle_set(kept: list[str], k: int) -> set[str]:
-    joined = "|".join(kept)
-    return {joined[i:i + k] for i in range(len(joined) - k + 1) if "|" not in joined[i:i + k]}
+        t.shingles = shingle_set("".join(s for s in t.sentences if not is_template(s)), config["shingle"])
+    by_agency: dict[object, set[str]] = defaultdict(set)
+    for t in texts:
+        by_agency[t.agency_id if t.agency_id is not None else f"r{t.report_id}"] |= t.shingles
+    counts: Counter = Counter()
+    for shingles in by_agency.values():
+        counts.update(shingles)
+    common = {sh for sh, n in counts.items() if n >= config["common_agencies"]}
+    for t in texts:
+        t.shingles -= common
 
 
 def jaccard(a: set, b: set) -> float:
@@ -96,9 +108,7 @@ def candidate_pairs(texts: list[Text], config: dict) -> set[tuple[int, int]]:
 
 def text_flags(texts: list[Text], config: dict) -> list[dict]:
     """Pairs whose text beyond boilerplate is at least `similarity` alike (the later report is flagged)."""
-    common = boilerplate(texts, config)
-    for t in texts:
-        t.shingles = shingle_set([s for s in t.sentences if s not in common], config["shingle"])
+    own_shingles(texts, config)
     usable = [t for t in texts if len(t.shingles) >= config["min_shingles"]]
     flags = []
     for x, y in sorted(candidate_pairs(usable, config)):
@@ -133,10 +143,11 @@ def tables_repeat(this: dict[tuple, object], last: dict[tuple, object], config: 
 # I/O edge ------------------------------------------------------------------------------------------------
 
 
-def _texts(db: Database) -> list[Text]:
+def _texts(db: Database, sections: list[int]) -> list[Text]:
     rows = db.execute(
         f"SELECT r.id, r.agency_id, r.year, r.agency, a.name, d.name, d.short_name, "
-        f"group_concat(s.text, char(10)) FROM reports r JOIN sections s ON s.report_id = r.id "
+        f"group_concat(s.text, char(10)) FROM reports r "
+        f"JOIN sections s ON s.report_id = r.id AND s.no IN ({', '.join(map(str, map(int, sections)))}) "
         f"LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN divisions d ON d.code = r.division_code "
         f"WHERE {VALID} GROUP BY r.id ORDER BY r.id").fetchall()
     return [Text(rid, aid, year, sentences(text, [printed, name, county, short]))
@@ -164,7 +175,7 @@ def _table_flags(db: Database, config: dict) -> list[dict]:
 
 def compute_flags(db: Database, config: dict | None = None) -> list[dict]:
     config = config or load_config()
-    return _table_flags(db, config["tables"]) + text_flags(_texts(db), config["text"])
+    return _table_flags(db, config["tables"]) + text_flags(_texts(db, config["text"]["sections"]), config["text"])
 
 
 def refresh_flags(db: Database, config: dict | None = None) -> int:

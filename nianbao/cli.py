@@ -133,7 +133,9 @@ def flags(archive_dir: str) -> None:
     """
     from archive.db import open_db
 
-    _refresh_flags(open_db(Path(archive_dir) / "nianbao.db"))
+    db = open_db(Path(archive_dir) / "nianbao.db")
+    _refresh_flags(db)
+    db.close()
 
 
 @cli.command()
@@ -374,7 +376,9 @@ def demo(archive_dir: str, seed: int, counties: int, reports_per_county: int | N
     click.echo(f"    done in {time.monotonic() - started:.0f} s: {result.summary()}")
     from archive.db import open_db
 
-    _refresh_flags(open_db(archive / "nianbao.db"))
+    db = open_db(archive / "nianbao.db")
+    _refresh_flags(db)
+    db.close()  # serving below folds the WAL into the file: nothing may hold it open
     if no_serve:
         click.echo(f"3/3 skipped (--no-serve); serve later with: nianbao serve --archive {archive}")
         return

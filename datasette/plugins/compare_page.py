@@ -1,7 +1,7 @@
 """`/-/compare`: reports side by side — two or more agencies, or one agency across the years.
 
 ?agency=<id> (repeatable) takes each agency's current reports (of ?year= when given); ?report=<id> takes
-reports as they are; ?division=<code>&year=<y> takes every agency of a county that year. The assembly is
+reports as they are; ?division=<code>&year=<y> takes every agency of a county that year; ?q= offers agencies by name to add. The assembly is
 archive.compare (pure); every query takes bound parameters.
 """
 
@@ -47,11 +47,17 @@ async def _select(db, request) -> list[dict]:
     return [r for r in found if not (r["id"] in seen or seen.add(r["id"]))]
 
 
-async def _neighbours(db, cols: list[dict]) -> list[dict]:
-    """Other agencies of the same counties, offered as checkboxes to add."""
+async def _neighbours(db, cols: list[dict], query: str) -> list[dict]:
+    """Agencies offered as checkboxes to add: those whose name contains ?q=, and the same counties' others."""
     codes = sorted({c["division_code"] for c in cols if c.get("division_code")})[:4]
     shown = {c["agency_id"] for c in cols}
     out = []
+    if query:
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await db.execute("SELECT id, name, level FROM agencies WHERE name LIKE :like ESCAPE '\\' "
+                                "ORDER BY length(name), name LIMIT 40", {"like": like})
+        out += [dict(r) for r in rows.rows if r["id"] not in shown]
+        shown |= {r["id"] for r in out}
     for code in codes:
         rows = await db.execute("SELECT id, name, level FROM agencies WHERE division_code = :code ORDER BY name "
                                 "LIMIT 60", {"code": code})
@@ -73,7 +79,9 @@ async def serve_compare(datasette, request):
         values[c["id"]] = [dict(r) for r in (await db.execute(
             "SELECT table_key, row_key, col_key, value FROM report_values WHERE report_id = :id AND col_key = 'total'",
             {"id": c["id"]})).rows]
-    context = {"cols": cols, "rows": figure_rows(cols, values), "neighbours": await _neighbours(db, cols),
+    query = request.args.get("q", "").strip()[:40]
+    context = {"cols": cols, "rows": figure_rows(cols, values), "neighbours": await _neighbours(db, cols, query),
+               "q": query,
                "agency_ids": sorted({c["agency_id"] for c in cols if c["agency_id"]}),
                "year": request.args.get("year", ""), "max_columns": MAX_COLUMNS}
     html = await datasette.render_template("nianbao_compare.html", context, request=request)

@@ -325,3 +325,13 @@ def test_table_pages_fold_the_column_descriptions(client: Client) -> None:
     css = client.get("/static/nianbao.css").text
     assert "dl.column-descriptions { display: none; }" in css
     assert re.search(r"td\.col-sha256[^{]*\{[^}]*text-overflow: ellipsis", css)
+
+
+def test_compare_finds_agencies_by_name_to_add(pages_client: Client, pages_archive: PagesArchive) -> None:
+    db = Database(pages_archive.db_path)
+    tree = lxml_html.fromstring(pages_client.get("/-/compare", q="洪泽").text)
+    offered = {int(v) for v in tree.xpath('//form[@class="compare-form"]//input[@name="agency"]/@value')}
+    assert offered == {r["id"] for r in db.query("SELECT id FROM agencies WHERE name LIKE '%洪泽%'")}
+    assert len(offered) == 2
+    assert not tree.xpath('//table[@class="compare-table"]')  # nothing chosen yet: no table, a hint
+    assert pages_client.get("/-/compare", q="%_").status_code == 200
