@@ -277,6 +277,19 @@ def m035_text_values(db: Database) -> None:
     db["report_values"].add_column("source_kind", str)
 
 
+@migrations()
+def m050_copy_flags(db: Database) -> None:
+    """Copy-paste flags (archive/flags.py): a report, the report it repeats, which kind and by how much."""
+    db["copy_flags"].create(
+        {"report_id": int, "other_report_id": int, "kind": str, "measure": float, "threshold": float,
+         "compared": int, "detail": str, "computed_at": str},
+        pk=("report_id", "other_report_id", "kind"),
+        foreign_keys=[("report_id", "reports", "id"), ("other_report_id", "reports", "id")],
+    )
+    db["copy_flags"].create_index(["other_report_id"])
+    db["copy_flags"].create_index(["kind"])
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -91,11 +91,13 @@ def ingest(paths: tuple[str, ...], archive_dir: str, force: bool) -> None:
     from archive.errors import ArchiveWriteError
     from nianbao.pipeline import Archive, ingest_paths
 
+    archive = Archive.open(archive_dir)
     try:
-        outcome = ingest_paths(Archive.open(archive_dir), paths, lambda line: click.echo(line, err=True), force)
+        outcome = ingest_paths(archive, paths, lambda line: click.echo(line, err=True), force)
     except ArchiveWriteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"documents: {dict(outcome.counts)}; reports by status: {dict(outcome.statuses)}")
+    _refresh_flags(archive.db)
 
 
 @cli.command()
@@ -111,12 +113,20 @@ def reparse(archive_dir: str, status: str | None) -> None:
     from nianbao.pipeline import Archive
     from nianbao.pipeline import reparse as run
 
-    outcome = run(Archive.open(archive_dir), status)
+    archive = Archive.open(archive_dir)
+    outcome = run(archive, status)
     for problem in outcome.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(f"reports: {dict(outcome.counts)}; by status: {dict(outcome.statuses)}")
+    _refresh_flags(archive.db)
     if outcome.problems:
         sys.exit(1)
+
+
+def _refresh_flags(db) -> None:
+    from archive.flags import refresh_flags
+
+    click.echo(f"copy-paste flags: {refresh_flags(db)}")
 
 
 @cli.command()
@@ -135,6 +145,23 @@ def verify(archive_dir: str, repair: bool) -> None:
     from nianbao.checking import run_verify
 
     sys.exit(run_verify(archive_dir, repair, click.echo))
+
+
+@cli.command()
+@ARCHIVE_OPTION
+def flags(archive_dir: str) -> None:
+    """Recompute the copy-paste flags: tables that repeat last year's numbers exactly, text that repeats last
+    year's or another agency's report beyond the template's boilerplate (thresholds: archive/data/flags.yaml).
+
+    ingest and reparse run it at the end; run it after a crawl. Served as the copy_flags query.
+
+    Example: nianbao flags --archive var/archive
+    """
+    from archive.db import open_db
+
+    db = open_db(Path(archive_dir) / "nianbao.db")
+    _refresh_flags(db)
+    db.close()
 
 
 @cli.command()
@@ -587,6 +614,11 @@ def demo(archive_dir: str, seed: int, counties: int, reports_per_county: int | N
             raise click.ClickException("the crawl failed; see the log above")
         result = check_against_farm(farm, archive)
     click.echo(f"    done in {time.monotonic() - started:.0f} s: {result.summary()}")
+    from archive.db import open_db
+
+    db = open_db(archive / "nianbao.db")
+    _refresh_flags(db)
+    db.close()  # serving below folds the WAL into the file: nothing may hold it open
     if no_serve:
         click.echo(f"3/3 skipped (--no-serve); serve later with: nianbao serve --archive {archive}")
         return

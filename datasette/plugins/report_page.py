@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -16,6 +17,8 @@ from urllib.parse import urlparse
 
 import yaml
 from datasette import hookimpl
+
+from archive.original import original_href
 
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"
@@ -99,9 +102,10 @@ def _variant_keys(variant: dict) -> set:
 class Cells:
     """The stored cells of one table, keyed by (row, col), and the failing checks that name each cell."""
 
-    def __init__(self, rows: list[dict]) -> None:
+    def __init__(self, rows: list[dict], link: Callable[[dict], str | None] | None = None) -> None:
         self.by_key = {(r["row_key"], r["col_key"]): r for r in rows}
         self.failing: dict[tuple, list[str]] = {}
+        self.link = link  # stored cell -> URL of the original at its printed place
 
     def cell(self, row: str, col: str, colspan: int = 1) -> dict:
         stored = self.by_key.get((row, col))
@@ -115,11 +119,24 @@ class Cells:
         if stored["value"] is None:
             cell["kind"] = "blank"
             title.append(f"原文为空白{'（' + raw + '）' if raw else ''} / printed blank, not 0")
-        elif raw and raw != text:
-            title.append(f"原文 / as printed: {raw}")
+        title.append(f"原文 / as printed: {raw or '（空白 / blank）'}")
+        cell["where"] = printed_place(stored)
+        title.append(cell["where"])
         if fails:
             title.append("未通过 / fails: " + ", ".join(fails))
+        cell["href"] = self.link(stored) if self.link else None
         return {**cell, "text": text, "title": "\n".join(title)}
+
+
+def printed_place(stored: dict) -> str:
+    """Where a cell was printed: its PDF page, else its table, row and column in the document (from 1)."""
+    parts = []
+    if stored.get("page"):
+        parts.append(f"第 {stored['page']} 页 / page {stored['page']}")
+    if stored.get("grid_table") is not None and stored.get("grid_row") is not None:
+        t, r, c = stored["grid_table"] + 1, stored["grid_row"] + 1, (stored.get("grid_col") or 0) + 1
+        parts.append(f"原文第 {t} 张表第 {r} 行第 {c} 列 / table {t}, row {r}, column {c}")
+    return " · ".join(parts) or "位置未记录 / position not recorded"
 
 
 def label(text: str, key: str = "", colspan: int = 1, rowspan: int = 1, kind: str = "label") -> dict:
@@ -309,7 +326,9 @@ async def report_context(datasette, db, report_id: int, config: dict) -> dict | 
     others = []
     if report["agency_id"] is not None:
         others = await _rows(db, OTHER_YEARS_SQL, {"agency_id": report["agency_id"], "id": report_id})
-    grids, failing = build_grids(tables, report["template"], values, checks)
+    doc_format = report["doc_format"] or report["format"]
+    grids, failing = build_grids(tables, report["template"], values, checks,
+                                 lambda cell: _local(datasette, original_href(report["sha256"], doc_format, cell)))
     text_values = await text_value_rows(db, report_id)
     for fetch in fetches:
         fetch["href"] = safe_href(fetch["url"])
@@ -338,6 +357,10 @@ async def report_context(datasette, db, report_id: int, config: dict) -> dict | 
     }
 
 
+def _local(datasette, path: str | None) -> str | None:
+    return datasette.urls.path(path) if path else None
+
+
 def _json_list(text: str | None) -> list[str]:
     try:
         items = json.loads(text or "[]")
@@ -346,13 +369,14 @@ def _json_list(text: str | None) -> list[str]:
     return [str(i) for i in items] if isinstance(items, list) else [str(items)]
 
 
-def build_grids(tables: dict, template: str | None, values: list[dict], checks: list[dict]) -> tuple[list, list]:
+def build_grids(tables: dict, template: str | None, values: list[dict], checks: list[dict],
+                link: Callable[[dict], str | None] | None = None) -> tuple[list, list]:
     """The three tables as grids of cells, and the failing checks with their cells and readable identity."""
     variants = tables["variants"]
     by_table: dict[str, list[dict]] = {}
     for v in values:
         by_table.setdefault(v["table_key"], []).append(v)
-    cells = {key: Cells(rows) for key, rows in by_table.items()}
+    cells = {key: Cells(rows, link) for key, rows in by_table.items()}
     present = {key: {v["row_key"] for v in rows} | {v["col_key"] for v in rows} for key, rows in by_table.items()}
     chosen = {kind: pick_variant(variants, kind, template, present.get(section, set()))
               for kind, section in (("blocks", "proactive"), ("matrix", "requests"), ("grouped", "review_litigation"))}
@@ -391,6 +415,7 @@ def build_grids(tables: dict, template: str | None, values: list[dict], checks: 
         found = key in by_table
         grid = build(chosen[kind][1], cells.get(key, Cells([]))) if chosen[kind] and found else None
         grids.append({"key": key, "title": title, "grid": grid, "variant": chosen[kind][0] if chosen[kind] else None,
+                      "pages": sorted({v["page"] for v in by_table.get(key, []) if v.get("page")}),
                       "failing": sum(len(f) > 0 for f in cells.get(key, Cells([])).failing.values())})
     return grids, failing
 

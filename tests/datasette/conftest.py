@@ -63,3 +63,16 @@ class Client:
 @pytest.fixture(scope="session")
 def client(built: Built) -> Client:
     return Client(make_datasette(built.db_path))
+
+
+@pytest.fixture(scope="session")
+def pages_archive(tmp_path_factory: pytest.TempPathFactory):
+    """The archive of planted cases for the agency, compare, export, feed and copy-paste pages."""
+    from tests.datasette.pages_build import build as build_pages
+
+    return build_pages(tmp_path_factory.mktemp("pages"))
+
+
+@pytest.fixture(scope="session")
+def pages_client(pages_archive) -> Client:
+    return Client(make_datasette(pages_archive.db_path))

@@ -40,8 +40,8 @@ Promise.all([
     const top = () => d.querySelector('table.rows-and-columns').getBoundingClientRect().top;
     const out = {descriptions: w.getComputedStyle(d.querySelector('dl.column-descriptions')).display,
                  table_top: top()};
-    d.querySelector('#nianbao-show-columns').click();
-    out.opened = w.getComputedStyle(d.querySelector('dl.column-descriptions')).display;
+    d.querySelector('details.column-notes summary').click();
+    out.opened = w.getComputedStyle(d.querySelector('details.column-notes dl')).display;
     out.table_top_opened = top();
     return out;
   }),
@@ -98,7 +98,7 @@ def test_column_descriptions_are_collapsed_so_rows_come_first(probed: dict) -> N
     summary = probed["summary"]
     assert summary["descriptions"] == "none"
     assert summary["table_top"] < 1000  # the first rows are on the first screen of a laptop
-    assert summary["opened"] == "block"  # one click shows them
+    assert summary["opened"] == "grid"  # one click shows them
     assert summary["table_top_opened"] > summary["table_top"] + 500  # what used to bury the rows
 
 
