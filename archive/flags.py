@@ -180,11 +180,12 @@ def compute_flags(db: Database, config: dict | None = None) -> list[dict]:
 
 def refresh_flags(db: Database, config: dict | None = None) -> int:
     """Recompute every flag of the archive (one transaction); returns how many there are."""
+    from archive.db import write_transaction
     from archive.save import now
 
     flags = compute_flags(db, config)
     when = now()
-    with db.atomic():
+    with write_transaction(db):  # BEGIN IMMEDIATE: a concurrent ingest waits for it (and it for the ingest)
         db["copy_flags"].delete_where()
         db["copy_flags"].insert_all([{**f, "computed_at": when} for f in flags])
     return len(flags)

@@ -46,7 +46,12 @@ def test_items_and_robots_round_trip() -> None:
     got = decode(encode({"item": asdict(item), "crawl_id": 3, "worker": "w1"}))
     assert got == {"item": item, "crawl_id": 3, "worker": "w1"}
     robots = {"www.example.gov.cn": {"status": 200, "text": "User-agent: *\nDisallow: /x\n"}}
-    assert decode(encode({"robots": robots, "crawl_id": None, "worker": "w1"})) == {"robots": robots}
+    assert decode(encode({"robots": robots, "crawl_id": None, "worker": "w1"})) == {
+        "robots": robots, "crawl_id": None, "requests": 0, "sources": []}
+    sources = [{"id": 1, "division_code": "320813", "agency": "洪泽区人民政府", "level": "county_gov",
+                "start_urls": "http://www.hongze.gov.cn/"}]
+    got = decode(encode({"robots": {}, "crawl_id": 2, "requests": 7, "sources": sources}))
+    assert (got["crawl_id"], got["requests"], got["sources"]) == (2, 7, sources)
 
 
 @pytest.mark.parametrize(("message", "reason"), [
@@ -60,6 +65,9 @@ def test_items_and_robots_round_trip() -> None:
     (json.dumps({"format": "nianbao-item/1", "item": {**asdict(_item()), "body": "not base64!"}}).encode(),
      "not base64"),
     (b" " * (MAX_MESSAGE_BYTES + 1), "over the"),
+    (json.dumps({"format": "nianbao-item/1", "robots": {}, "sources": [{"id": 1, "evil": "x"}]}).encode(),
+     "unknown or missing fields"),
+    (json.dumps({"format": "nianbao-item/1", "robots": {}, "requests": "7"}).encode(), "requests is not int"),
 ])
 def test_malformed_messages_are_rejected_with_a_reason(message: bytes, reason: str) -> None:
     with pytest.raises(RejectedMessage, match=reason.replace("[", r"\[").replace("]", r"\]")):
