@@ -10,9 +10,11 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-RULES = Path(__file__).parent / "data" / "deadlines.csv"
+RULES = files("archive").joinpath("data", "deadlines.csv")  # package data (wheel, zip, egg)
 
 
 @dataclass(frozen=True)
@@ -22,8 +24,8 @@ class Deadline:
 
 
 @lru_cache(maxsize=1)
-def _rules(path: str = str(RULES)) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as f:
+def _rules(path: Any = RULES) -> list[dict]:
+    with (Path(path) if isinstance(path, str) else path).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

@@ -11,12 +11,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlite_utils import Database
 
-CONFIG = Path(__file__).parent / "data" / "flags.yaml"
+CONFIG = files("archive").joinpath("data", "flags.yaml")  # package data (wheel, zip, egg)
 SENTENCE_END = re.compile(r"[。；;！？!?\n]+")
 LIST_MARK = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]|^[一二三四五六七八九十]是")
 DIGITS = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
@@ -25,8 +27,8 @@ VALID = "r.status IN ('ok', 'partial') AND r.is_current = 1"
 
 
 @lru_cache(maxsize=2)
-def load_config(path: str = str(CONFIG)) -> dict:
-    with open(path, encoding="utf-8") as f:
+def load_config(path: Any = CONFIG) -> dict:
+    with (Path(path) if isinstance(path, str) else path).open(encoding="utf-8") as f:
         return yaml.safe_load(f)
 
 

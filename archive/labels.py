@@ -7,11 +7,13 @@ are English already and stay the stable names to use in code.
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-TABLES_YAML = Path(__file__).resolve().parents[1] / "parsers" / "templates" / "tables.yaml"
+TABLES_YAML = files("parsers.templates").joinpath("tables.yaml")  # package data (wheel, zip, egg)
 TABLE_LABELS = {"proactive": ("主动公开政府信息情况", "information published proactively"),
                 "requests": ("收到和处理政府信息公开申请情况", "requests received and handled"),
                 "review_litigation": ("行政复议、行政诉讼情况", "administrative reviews and lawsuits")}
@@ -29,9 +31,9 @@ def _walk(node: object, out: dict[str, str]) -> None:
 
 
 @lru_cache(maxsize=2)
-def chinese_labels(path: str = str(TABLES_YAML)) -> dict[str, dict[str, str]]:
+def chinese_labels(path: Any = TABLES_YAML) -> dict[str, dict[str, str]]:
     """section -> canonical key -> label as printed in the official template (first variant wins)."""
-    with open(path, encoding="utf-8") as f:
+    with (Path(path) if isinstance(path, str) else path).open(encoding="utf-8") as f:
         tables = yaml.safe_load(f)
     labels: dict[str, dict[str, str]] = {}
     for variant in tables["variants"].values():

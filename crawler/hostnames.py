@@ -15,14 +15,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 import yaml
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from archive.divisions import REPORTS_FIRST_YEAR, Division, load_divisions, load_history, load_regions
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = files("crawler").joinpath("data")  # package data (wheel, zip, egg)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SHENGMU_KEEP = ("zh", "ch", "sh")
 HETERONYM_WEIGHT = 0.04

@@ -13,14 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
 
 from parsers.models import Document, Paragraph
 
-FILE = Path(__file__).parent / "templates" / "narrative.yaml"
+FILE = files("parsers.templates").joinpath("narrative.yaml")  # package data (wheel, zip, egg)
 SENTENCE_MAX = 300
 WRAPPED_LINE_MIN = 20  # a PDF line this long without closing punctuation continues on the next line
 _SPACE = re.compile(r"\s+")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import yaml
@@ -16,7 +16,7 @@ import yaml
 from parsers.models import Document
 from parsers.narrative import fold
 
-FILE = Path(__file__).parent / "templates" / "nonreports.yaml"
+FILE = files("parsers.templates").joinpath("nonreports.yaml")  # package data (wheel, zip, egg)
 HEAD_CHARS = 2000
 TITLE_LINES = 5
 
