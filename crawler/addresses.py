@@ -2,7 +2,7 @@
 
 A host name is only a name: a `*.gov.cn` record can point at 127.0.0.1, at this machine's Redis, or at a
 private network behind it. So the check is on the address the name resolves to, at the moment the
-connection is made: `PublicAddressResolver` (Scrapy's DNS_RESOLVER) refuses loopback, private,
+connection is made: `PublicAddressResolver` (Scrapy's TWISTED_DNS_RESOLVER) refuses loopback, private,
 link-local, reserved, multicast and unspecified addresses, and so does every redirect, which resolves
 through it again. URLs that carry an address literal never reach a resolver, and neither do names
 sent to an HTTP proxy (the proxy resolves them): `address_problem` covers the first, and
