@@ -15,7 +15,7 @@ from archive.save import now, save_document, save_fetch, save_report, twin_repor
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
 from crawler.urls import host_of, is_image
-from nianbao.pipeline import CONTENT_TYPES, Archive
+from nianbao.pipeline import CONTENT_TYPES, Archive, save_members, zip_members_parsed
 from parsers import parse
 from parsers.sniff import sniff
 
@@ -197,6 +197,7 @@ class ArchivePipeline:
         when = dt.datetime.strptime(item.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
         warc_file, offset = archive.warc.write_response(item.url, item.http_status, item.headers, item.body, when)
         record = self._parse(item, sha, fmt) if item.kind in ("article", "attachment") else None
+        members = zip_members_parsed(item.body, item.url) if record is not None and fmt == "zip" else []
         with write_transaction(archive.db):
             save_document(archive.db, sha, len(item.body), fmt, CONTENT_TYPES.get(fmt), item.fetched_at)
             row = {**self._fetch_row(item, crawl_id, worker, sha, "ok"), "warc_file": warc_file, "warc_offset": offset}
@@ -207,6 +208,7 @@ class ArchivePipeline:
             if record is not None and twin is None:
                 save_report(archive.db, record, source_url=item.url, seen=item.fetched_at,
                             hint_code=item.division_code)
+            save_members(archive, members, item.url, item.url, item.fetched_at)
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
         """The report a new document holds; None for wrapper pages, page images and bytes parsed before."""

@@ -30,19 +30,19 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--jsonl", is_flag=True, help="Print one JSON object per line.")
 @click.option("--cells/--no-cells", default=True, help="Include per-cell provenance (raw text, grid position, page).")
 def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> None:
-    """Parse annual reports (HTML, PDF, DOCX, DOC/WPS, text) into canonical records.
+    """Parse annual reports (HTML, PDF, DOCX, DOC/WPS/ODT/RTF, XLS/XLSX/ET/ODS, ZIP, text) into records.
 
     Directories are walked. A broken file gets a status and a plain-language error and the batch
     goes on; the exit code is non-zero only for usage errors.
 
     Example: nianbao parse ../shared/corpus/huaian-hongze-2023.pdf --json
     """
-    from parsers import parse_file
+    from parsers import parse_file_all
 
     if as_json and jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
     paths = _expand(files)
-    records = (_trim(parse_file(p), cells) for p in paths)
+    records = (_trim(r, cells) for p in paths for r in parse_file_all(p))
     if jsonl:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))

@@ -19,11 +19,17 @@ from archive.rawstore import RawStore
 from archive.save import now, save_document, save_fetch, save_report
 from archive.warc import WarcLog
 from parsers import PARSER_VERSION, parse
+from parsers.bundle import parse_members
+from parsers.models import ExtractError
 from parsers.sniff import sniff
 
 CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf", "txt": "text/plain", "md": "text/markdown",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "doc": "application/msword", "wps": "application/vnd.ms-works"}
+                 "doc": "application/msword", "wps": "application/vnd.ms-works",
+                 "xls": "application/vnd.ms-excel", "et": "application/vnd.ms-excel",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "ods": "application/vnd.oasis.opendocument.spreadsheet",
+                 "odt": "application/vnd.oasis.opendocument.text", "rtf": "application/rtf", "zip": "application/zip"}
 
 
 @dataclass
@@ -70,7 +76,31 @@ def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "") -> str
     if _already_parsed(archive.db, sha):
         return "unchanged"
     save_report(archive.db, parse(data, source=name or url), source_url=url, seen=seen)
+    if fmt == "zip":
+        with archive.db.atomic():
+            save_members(archive, zip_members_parsed(data, name or url), url, name or url, seen)
     return "new"
+
+
+def zip_members_parsed(data: bytes, source: str) -> list[tuple[bytes, dict]]:
+    """A ZIP's members parsed (slow: done before any write lock is taken); [] for a broken archive."""
+    try:
+        return parse_members(parse, data, source)
+    except ExtractError:
+        return []  # the container's own record already says what is wrong with it
+
+
+def save_members(archive: Archive, members: list[tuple[bytes, dict]], url: str, source: str, seen: str) -> int:
+    """Each member of a ZIP attachment stored (raw bytes first) and saved as its own report at url!/name."""
+    saved = 0
+    for blob, record in members:
+        if not blob:
+            continue  # skipped members (unsafe names, encrypted, too big) are listed in the container's record
+        sha = archive.store.put(blob)
+        save_document(archive.db, sha, len(blob), record["format"], CONTENT_TYPES.get(record["format"]), seen)
+        save_report(archive.db, record, source_url=url + record["source"][len(source):], seen=seen)
+        saved += 1
+    return saved
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:

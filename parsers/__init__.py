@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from parsers.bundle import container_summary, parse_members
 from parsers.extract import extract
 from parsers.models import ExtractError
 from parsers.record import build_record
@@ -37,6 +38,8 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     fmt = sniff(data, source)
     record = _shell(source, data, fmt)
     try:
+        if fmt == "zip":
+            return _container(record, data, source)
         doc = extract(data, fmt, content_type)
         record.update(build_record(doc))
     except ExtractError as exc:
@@ -48,6 +51,23 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     return record
 
 
+def _container(record: dict, data: bytes, source: str) -> dict:
+    message, members = container_summary(data)
+    record.update(_failed("not_a_report", message))
+    record["members"] = members
+    return record
+
+
+def parse_all(data: bytes, source: str = "", content_type: str | None = None) -> list[tuple[bytes, dict]]:
+    """(bytes, record) per document: a ZIP's members one by one (never raises), anything else itself."""
+    if sniff(data, source) != "zip":
+        return [(data, parse(data, source, content_type))]
+    try:
+        return parse_members(parse, data, source)
+    except ExtractError:
+        return [(data, parse(data, source, content_type))]
+
+
 def parse_file(path: str | Path) -> dict:
     p = Path(path)
     try:
@@ -57,3 +77,11 @@ def parse_file(path: str | Path) -> dict:
         record.update(_failed("error", f"the file could not be read: {exc.strerror or exc}"))
         return record
     return parse(data, source=str(p))
+
+
+def parse_file_all(path: str | Path) -> list[dict]:
+    """The file's record; for a ZIP, the container's record followed by each member's."""
+    record = parse_file(path)
+    if record["format"] != "zip" or record["status"] == "unparseable":
+        return [record]
+    return [record] + [r for _, r in parse_all(Path(path).read_bytes(), str(path))]

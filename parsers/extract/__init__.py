@@ -9,7 +9,7 @@ from parsers.models import Document, ExtractError
 UNSUPPORTED = {
     "empty": ("unparseable", "the file is empty"),
     "image": ("image_only", "the document is an image; OCR is not done"),
-    "xlsx": ("unparseable", "spreadsheets are not parsed yet"),
+    "encrypted": ("unparseable", "the Office file is encrypted with a password"),
     "zip": ("unparseable", "a zip archive that is not a Word document"),
     "binary": ("unparseable", "the file is neither a document nor text (unknown binary format)"),
 }
@@ -28,10 +28,14 @@ def _extractor(fmt: str) -> Callable[..., Document]:
         from parsers.extract.docx import extract_docx
 
         return extract_docx
-    if fmt in ("doc", "wps"):
+    if fmt in ("doc", "wps", "odt", "rtf"):
         from parsers.extract.office import extract_office
 
-        return extract_office
+        return lambda data, ct=None: extract_office(data, ct, fmt=fmt)
+    if fmt in ("xls", "xlsx", "ods", "et"):
+        from parsers.extract.sheet import extract_sheet
+
+        return lambda data, ct=None: extract_sheet(data, ct, fmt=fmt)
     from parsers.extract.text import extract_text
 
     return lambda data, ct=None: extract_text(data, ct, fmt=fmt)
