@@ -46,7 +46,8 @@ def test_xlsx_tables_parse_cell_for_cell(seed: int, template: str) -> None:
 def test_sheet_numbers_print_as_the_sheet_shows_them() -> None:
     from parsers.extract.sheet import cell_text
 
-    assert [cell_text(v) for v in (5.0, 12.5, 7730.28, None, "  规章 ", 0.0)] == ["5", "12.5", "7730.28", "", "规章", "0"]
+    printed = [cell_text(v) for v in (5.0, 12.5, 7730.28, None, "  规章 ", 0.0)]
+    assert printed == ["5", "12.5", "7730.28", "", "规章", "0"]
 
 
 @needs_soffice
