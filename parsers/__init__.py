@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from parsers.bundle import container_summary, parse_members
+from parsers.bundle import container_summary, parse_members, point_elsewhere
 from parsers.extract import extract
 from parsers.models import ExtractError
 from parsers.record import build_record
@@ -42,6 +42,8 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
             return _container(record, data, source)
         doc = extract(data, fmt, content_type)
         record.update(build_record(doc))
+        if fmt == "html":
+            point_elsewhere(record, data, source, content_type)
     except ExtractError as exc:
         record.update(_failed(exc.status, exc.message))
     except MemoryError:

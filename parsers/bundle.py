@@ -49,3 +49,26 @@ def container_summary(data: bytes) -> tuple[str, list[dict]]:
              "bytes": None if m.data is None else len(m.data), "problem": m.problem} for m in zip_members(data)]
     message = f"a zip archive of {len(rows)} file(s): each member is parsed as its own document"
     return message, rows
+
+
+def point_elsewhere(record: dict, data: bytes, source: str, content_type: str | None = None) -> dict:
+    """An HTML page with no tables whose report is an embedded PDF or a gallery of page images: name those
+    as the record's `attachments` and say so in the status (a viewer page is not itself the report)."""
+    from parsers.extract.embedded import elsewhere
+
+    if any(record.get(t) for t in ("proactive", "requests", "review_litigation")):
+        return record
+    if record["status"] not in ("ok", "partial"):
+        return record  # no report title: a page with a picture is not a report printed as images
+    pdfs, images = elsewhere(data, source, content_type)
+    if not pdfs and not images:
+        return record
+    record["attachments"] = pdfs + images
+    if pdfs:
+        note = f"the report's body is the embedded document {pdfs[0]}; its numbers are read from that file"
+        status = "partial"
+    else:
+        note = f"the report is printed as {len(images)} image(s) on the page ({images[0]} …)"
+        status = "image_only"
+    record.update(status=status, errors=[*record["errors"], note])
+    return record
