@@ -42,6 +42,10 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
             return _container(record, data, source)
         doc = extract(data, fmt, content_type)
         record.update(build_record(doc))
+        if "ocr_engine" in doc.meta:
+            from parsers.extract.ocr import review_ocr
+
+            review_ocr(record, doc)
         if fmt == "html":
             point_elsewhere(record, data, source, content_type)
     except ExtractError as exc:

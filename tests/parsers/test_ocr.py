@@ -1,0 +1,117 @@
+"""Scanned reports: parse(scan(render(r))) gives r's cells, and every cell it gets wrong is flagged.
+
+The scan (synth.scan) is the rendered PDF rasterised at 200 dpi, turned up to ±0.8°, with noise and JPEG
+compression, saved as an image-only PDF. OCR is slow on 2 cores: one report here; bench/ocr_bench.py
+measures more pages and both engines.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import synth
+from parsers import parse
+from parsers.extract.ocr import clean_cell, engine
+from synth.scan import images_to_pdf, scan_pages
+
+TABLES = ("proactive", "requests", "review_litigation")
+needs_ocr = pytest.mark.skipif(engine() is None, reason="no OCR engine (rapidocr-onnxruntime or tesseract)")
+
+
+def _cells(record: dict) -> dict:
+    return {(t, r, c): v for t in TABLES for r, cols in record[t].items() for c, v in cols.items()}
+
+
+@cache
+def _scanned(seed: int) -> tuple[dict, list[bytes], dict]:
+    rng = random.Random(seed)
+    record = synth.random_record(rng, "gov2021", break_arithmetic=True)
+    pdf, _ = synth.render(record, "pdf", rng)
+    pages = scan_pages(pdf, random.Random(seed), dpi=200)
+    return record, pages, parse(images_to_pdf(pages), "scan.pdf")
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_scanned_pdf_round_trip_with_every_wrong_cell_flagged() -> None:
+    record, _, parsed = _scanned(3)
+    assert parsed["format"] == "pdf"
+    assert parsed["source_kind"] == "ocr"
+    want, got = _cells(record), _cells(parsed)
+    assert len(want) > 150
+    wrong = [k for k in want if got.get(k, "missing") != want[k]]
+    assert len(wrong) <= 0.01 * len(want), wrong
+    flagged = {(c["table"], c["row"], c["col"]) for c in parsed["cells"] if c.get("review")}
+    assert set(wrong) <= flagged, "a wrong cell must be caught by a failing identity or low confidence"
+    assert all("ocr_confidence" in c and c["source_kind"] == "ocr" for c in parsed["cells"])
+    assert any(isinstance(c["ocr_confidence"], float) for c in parsed["cells"])
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_planted_error_is_flagged_not_repaired() -> None:
+    record, _, parsed = _scanned(3)
+    planted = {(f["id"], f["scope"]) for f in synth.failing(record)}
+    assert planted
+    assert planted <= {(c["id"], c["scope"]) for c in parsed["checks"] if not c["ok"]}
+    assert parsed["status"] == "partial"
+    assert any("need review" in w for w in parsed["warnings"])
+    flagged = [c for c in parsed["cells"] if c.get("review") and "identity" in c["review"]]
+    assert flagged
+    assert all(c["value"] == _cells(record).get((c["table"], c["row"], c["col"])) for c in flagged
+               if c.get("ocr_confidence") and c["ocr_confidence"] >= 0.9)
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_a_page_image_is_read_by_ocr() -> None:
+    record, pages, _ = _scanned(3)
+    parsed = parse(pages[-1], "page3.jpg")  # the last page holds table 4
+    assert parsed["format"] == "image"
+    assert parsed["source_kind"] == "ocr"
+    assert parsed["review_litigation"] == record["review_litigation"]
+
+
+def _ruled_page(angle: float) -> bytes:
+    """A blank A4 page at 150 dpi with a 5×4 ruled grid, turned by `angle` degrees."""
+    im = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(im)
+    for r in range(6):
+        draw.line([(150, 300 + r * 60), (1050, 300 + r * 60)], fill=0, width=2)
+    for c in range(5):
+        draw.line([(150 + c * 225, 300), (150 + c * 225, 600)], fill=0, width=2)
+    import io
+
+    buf = io.BytesIO()
+    im.rotate(angle, fillcolor=255).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_ruling_lines_make_the_grid_and_the_tilt_is_undone() -> None:
+    from parsers.extract.image_tables import load_gray, straighten, table_cells
+
+    page = straighten(load_gray(_ruled_page(0.7)))
+    assert abs(page.angle + 0.7) < 0.15 or abs(page.angle - 0.7) < 0.15
+    groups, lines = table_cells(page)
+    assert len(groups) == 1
+    assert len(groups[0]) == 5 * 4
+    assert np.count_nonzero(lines) > 0
+
+
+def test_cleaned_numbers_keep_a_confidence_that_forces_review() -> None:
+    assert clean_cell("12", 0.99) == ("12", 0.99)
+    assert clean_cell("0.", 0.99) == ("0", 0.5)
+    assert clean_cell("2窗", 0.9) == ("2", 0.5)
+    assert clean_cell("12件", 0.99) == ("12件", 0.99)  # units are printed text, left to the readers
+    assert clean_cell("1.属于国家秘密", 0.99) == ("1.属于国家秘密", 0.99)
+
+
+def test_unreadable_image_bytes() -> None:
+    record = parse(b"\xff\xd8\xff\xe0" + b"\x00" * 64, "cut.jpg")
+    assert record["status"] == "unparseable"
+    assert "could not be decoded" in record["errors"][0]
