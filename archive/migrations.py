@@ -175,6 +175,15 @@ def m010_fetch_worker(db: Database) -> None:
     db["fetches"].add_column("worker", str)
 
 
+@migrations()
+def m045_ocr_cells(db: Database) -> None:
+    """Cells read by OCR keep their recogniser's confidence and, when unsure or in a failing identity, why a
+    person should look at them (the number itself is never changed)."""
+    db["report_values"].add_column("ocr_confidence", float)
+    db["report_values"].add_column("ocr_review", str)
+    db.execute("CREATE INDEX idx_report_values_ocr_review ON report_values (report_id) WHERE ocr_review IS NOT NULL")
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

@@ -48,7 +48,8 @@ def save_fetch(db: Database, fetch: dict[str, Any]) -> int | None:
 def _values(record: dict) -> list[dict]:
     return [
         {"table_key": c["table"], "row_key": c["row"], "col_key": c["col"], "value": c["value"], "raw": c["raw"],
-         "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"]}
+         "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"],
+         "ocr_confidence": c.get("ocr_confidence"), "ocr_review": c.get("review")}
         for c in record.get("cells", [])
     ]
 
