@@ -40,6 +40,13 @@ def score(want: dict, got: dict) -> dict:
             "unflagged": len(unflagged), "flagged": len(flagged)}
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its children (Tesseract runs as a child): the figure that does not
+    depend on how loaded the machine is."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_engine(engine: str, reports: int, dpis: list[int]) -> dict:
     """Child process: parse every scan with one engine; returns totals and peak RSS."""
     import synth
@@ -52,7 +59,8 @@ def run_engine(engine: str, reports: int, dpis: list[int]) -> dict:
         ocr.engine = lambda: ocr.TesseractEngine()  # the same pipeline, the other recogniser
     out: dict[str, dict] = {}
     for dpi in dpis:
-        totals = {"cells": 0, "right": 0, "wrong": 0, "unflagged": 0, "flagged": 0, "pages": 0, "seconds": 0.0}
+        totals = {"cells": 0, "right": 0, "wrong": 0, "unflagged": 0, "flagged": 0, "pages": 0, "seconds": 0.0,
+                  "cpu_seconds": 0.0}
         for seed in range(reports):
             rng = random.Random(seed)
             record = synth.random_record(rng, synth.TEMPLATES[seed % len(synth.TEMPLATES)], blanks=seed % 2 == 0,
@@ -60,9 +68,10 @@ def run_engine(engine: str, reports: int, dpis: list[int]) -> dict:
             pdf, _ = synth.render(record, "pdf", rng)
             pages = scan_pages(pdf, random.Random(seed), dpi=dpi)
             scanned = images_to_pdf(pages, dpi)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             parsed = parse(scanned, "scan.pdf")
             totals["seconds"] += time.perf_counter() - start
+            totals["cpu_seconds"] += _cpu() - cpu
             totals["pages"] += len(pages)
             for k, v in score(record, parsed).items():
                 totals[k] += v
@@ -86,17 +95,19 @@ def main() -> None:
                "--dpi", *map(str, args.dpi)]
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
         results[engine] = json.loads(done.stdout.strip().splitlines()[-1])
-    print("| engine | dpi | pages | cells right | wrong | wrong and not flagged | pages/s | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| engine | dpi | pages | cells right | wrong | wrong and not flagged | pages/s | CPU s/page | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for engine, res in results.items():
         for dpi, t in res["by_dpi"].items():
             print(f"| {engine} | {dpi} | {t['pages']} | {t['right'] / t['cells']:.2%} | {t['wrong']} | "
-                  f"{t['unflagged']} | {t['pages'] / t['seconds']:.3f} | {res['peak_rss_mb']} |")
+                  f"{t['unflagged']} | {t['pages'] / t['seconds']:.3f} | {t['cpu_seconds'] / t['pages']:.1f} | "
+                  f"{res['peak_rss_mb']} |")
     if {"rapidocr", "tesseract"} <= results.keys():
         for dpi in results["rapidocr"]["by_dpi"]:
             r, t = results["rapidocr"]["by_dpi"][dpi], results["tesseract"]["by_dpi"][dpi]
             print(f"\ndpi {dpi}: RapidOCR pages/s ÷ Tesseract pages/s = "
-                  f"{(r['pages'] / r['seconds']) / (t['pages'] / t['seconds']):.2f}")
+                  f"{(r['pages'] / r['seconds']) / (t['pages'] / t['seconds']):.2f}; CPU per page RapidOCR ÷ "
+                  f"Tesseract = {(r['cpu_seconds'] / r['pages']) / (t['cpu_seconds'] / t['pages']):.2f}")
 
 
 if __name__ == "__main__":

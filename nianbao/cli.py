@@ -29,7 +29,8 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object (one file) or a JSON array.")
 @click.option("--jsonl", is_flag=True, help="Print one JSON object per line.")
 @click.option("--cells/--no-cells", default=True, help="Include per-cell provenance (raw text, grid position, page).")
-def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> None:
+@click.option("--pages", is_flag=True, help="The files are the page images of ONE scanned report, in order (OCR).")
+def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool, pages: bool) -> None:
     """Parse annual reports (HTML, PDF, DOCX, DOC/WPS/ODT/RTF, XLS/XLSX/ET/ODS, ZIP, text) into records.
 
     Directories are walked. A broken file gets a status and a plain-language error and the batch
@@ -43,6 +44,10 @@ def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> No
         raise click.UsageError("choose one of --json and --jsonl")
     paths = _expand(files)
     records = (_trim(r, cells) for p in paths for r in parse_file_all(p))
+    if pages:
+        from parsers import parse_pages
+
+        records = iter([_trim(parse_pages([Path(p).read_bytes() for p in paths], source=str(paths[0])), cells)])
     if jsonl:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))

@@ -85,6 +85,26 @@ def parse_file(path: str | Path) -> dict:
     return parse(data, source=str(p))
 
 
+def parse_pages(pages: list[bytes], source: str = "") -> dict:
+    """A report printed as several page images (an article's gallery, a folder of scans): one OCR document,
+    so a table continued on the next image is stitched back. sha256 is of the pages' bytes in order."""
+    from parsers.extract.image_tables import load_gray
+    from parsers.extract.ocr import ocr_document, review_ocr
+
+    record = _shell(source, b"".join(pages), "image")
+    try:
+        doc = ocr_document([load_gray(p) for p in pages], "image")
+        record.update(build_record(doc))
+        review_ocr(record, doc)
+    except ExtractError as exc:
+        record.update(_failed(exc.status, exc.message))
+    except MemoryError:
+        record.update(_failed("error", "the page images are too large to read in memory"))
+    except Exception as exc:  # one broken document must never stop a batch
+        record.update(_failed("error", f"internal parser error ({type(exc).__name__}): {exc}"[:500]))
+    return record
+
+
 def parse_file_all(path: str | Path) -> list[dict]:
     """The file's record; for a ZIP, the container's record followed by each member's."""
     record = parse_file(path)

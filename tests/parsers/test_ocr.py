@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 import synth
-from parsers import parse
+from parsers import parse, parse_pages
 from parsers.extract.ocr import clean_cell, engine
 from synth.scan import images_to_pdf, scan_pages
 
@@ -70,12 +70,19 @@ def test_planted_error_is_flagged_not_repaired() -> None:
 
 @needs_ocr
 @pytest.mark.slow
-def test_a_page_image_is_read_by_ocr() -> None:
+def test_page_images_of_one_report_are_read_together() -> None:
+    """An article printed as JPEG pages: table 3 runs from page 2 onto page 3 and is stitched back."""
     record, pages, _ = _scanned(3)
-    parsed = parse(pages[-1], "page3.jpg")  # the last page holds table 4
+    parsed = parse_pages(pages[1:], "http://x.gov.cn/art/1.html")
     assert parsed["format"] == "image"
     assert parsed["source_kind"] == "ocr"
-    assert parsed["review_litigation"] == record["review_litigation"]
+    assert any("stitched" in w for w in parsed["warnings"])
+    want, got = _cells(record), _cells(parsed)
+    wanted = [k for k in want if k[0] != "proactive"]
+    wrong = [k for k in wanted if got.get(k, "missing") != want[k]]
+    assert len(wrong) <= 0.01 * len(wanted), wrong
+    flagged = {(c["table"], c["row"], c["col"]) for c in parsed["cells"] if c.get("review")}
+    assert set(wrong) <= flagged
 
 
 def _ruled_page(angle: float) -> bytes:
