@@ -40,7 +40,9 @@ def load_gray(data: bytes) -> np.ndarray:
             return np.asarray(im.convert("L"))
     except ExtractError:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
+    except Image.DecompressionBombError:
+        raise ExtractError("unparseable", "the image is too large to read (a decompression bomb)") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise ExtractError("unparseable", f"the image could not be decoded (truncated or corrupt): {exc}"[:300]) \
             from None
 

@@ -145,3 +145,18 @@ def test_ocr_confidence_and_review_reach_the_archive(tmp_path) -> None:
     assert rows[(first["table"], first["row"], first["col"])]["ocr_confidence"] == 0.42
     assert rows[(second["table"], second["row"], second["col"])]["ocr_review"] is None
     assert rows[(second["table"], second["row"], second["col"])]["value"] == second["value"]
+
+
+def test_image_claiming_a_huge_size_is_refused_before_decoding() -> None:
+    """A PNG header saying 30000×30000 (a decompression bomb): refused from the header, nothing allocated."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
+    png = b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b"")
+    record = parse(png, "bomb.png")
+    assert record["status"] == "unparseable"
+    assert "too large" in record["errors"][0]
