@@ -37,6 +37,8 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I"
 _NUMBERISH = re.compile(r"^[\s.,，。·'`_:：]*([\dOolI|〇][\d,.OolI|〇]*)[\s.,，。·'`_:：]*$")
 _STRAY = re.compile(r"^(\D{0,2}?)(\d+)(\D{0,2})$")
 _UNITS = re.compile(r"[件个条次人元项万%％]")
+_WORDISH = re.compile(r"[\dA-Za-z\u3400-\u9fff]")
+BLANK_MARKS = {"-", "—", "–", "－", "/", "／", "--", "——", "\\"}
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -125,6 +127,8 @@ def clean_cell(text: str, conf: float) -> tuple[str, float]:
     A digit followed or preceded by one or two stray marks read as characters ("2窗") keeps its digits;
     units (件, 万元 …) are printed text, left for the readers."""
     squeezed = text.replace(" ", "")
+    if squeezed and not _WORDISH.search(squeezed) and squeezed not in BLANK_MARKS:
+        return "", 0.0  # a smudge read as "=" or "~": unreadable, never a number and never a printed blank
     m = _NUMBERISH.match(squeezed)
     if not m:
         stray = _STRAY.match(squeezed)

@@ -117,6 +117,8 @@ def test_cleaned_numbers_keep_a_confidence_that_forces_review() -> None:
     assert clean_cell("2窗", 0.9) == ("2", 0.5)
     assert clean_cell("12件", 0.99) == ("12件", 0.99)  # units are printed text, left to the readers
     assert clean_cell("1.属于国家秘密", 0.99) == ("1.属于国家秘密", 0.99)
+    assert clean_cell("=", 0.61) == ("", 0.0)  # a smudge: unreadable, flagged, not a printed blank
+    assert clean_cell("—", 0.99) == ("—", 0.99)  # a printed blank mark stays one
 
 
 def test_unreadable_image_bytes() -> None:
