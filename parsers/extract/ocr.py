@@ -186,7 +186,8 @@ def _reread(page: np.ndarray, cell: Cell, inset: int, ocr: Engine) -> tuple[str,
     crop = page[top + inset:bottom - inset, x0 + inset:x1 - inset]
     if not _has_ink(crop):
         return "", None
-    boxes = [b for b in ocr.read(cv2.copyMakeBorder(crop, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255))
+    bigger = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)  # thin lone digits read better
+    boxes = [b for b in ocr.read(cv2.copyMakeBorder(bigger, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255))
              if b.text.strip()]
     if not boxes:
         return "", 0.0
@@ -212,7 +213,7 @@ def _grid_table(cells: list[Cell], boxes: list[Box], tol: float, page_no: int, p
         score = min((b.conf for b in mine), default=None)
         if score is not None:
             text, score = clean_cell(text, score)
-        else:
+        if score is None or (not text and score == 0.0):  # nothing read, or only a smudge: read the cell alone
             text, score = _reread(page, (x0, top, x1, bottom), int(tol), ocr)
         r0, c0 = _index(ys, top, tol), _index(xs, x0, tol)
         r1, c1 = max(_index(ys, bottom, tol), r0 + 1), max(_index(xs, x1, tol), c0 + 1)
