@@ -12,7 +12,10 @@ import mimetypes
 _TABLE = mimetypes.MimeTypes(filenames=())
 for _type, _ext in (("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
                     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-                    ("application/vnd.ms-works", ".wps"), ("text/markdown", ".md")):
+                    ("application/vnd.ms-works", ".wps"), ("text/markdown", ".md"),
+                    ("application/vnd.ms-excel", ".et"),  # WPS spreadsheets: XLS-compatible
+                    ("application/vnd.oasis.opendocument.text", ".odt"),
+                    ("application/vnd.oasis.opendocument.spreadsheet", ".ods")):
     _TABLE.add_type(_type, _ext)
 
 

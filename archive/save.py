@@ -53,7 +53,8 @@ def _values(record: dict) -> list[dict]:
     return [
         {"table_key": c["table"], "row_key": c["row"], "col_key": c["col"], "value": c["value"], "raw": c["raw"],
          "grid_table": c["grid_table"], "grid_row": c["grid_row"], "grid_col": c["grid_col"], "page": c["page"],
-         "unit": c.get("unit"), "source_kind": sources.get(c["table"], "table")}
+         "unit": c.get("unit"), "source_kind": c.get("source_kind") or sources.get(c["table"], "table"),
+         "ocr_confidence": c.get("ocr_confidence"), "ocr_review": c.get("review")}
         for c in record.get("cells", [])
     ]
 

@@ -82,6 +82,22 @@ def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url
     return Written(sha, fetch_id, report if record is not None else "none")
 
 
+def write_members(archive: Archive, container: Arrival, source: str, members: list[tuple[bytes, dict]]) -> int:
+    """Each member of a ZIP attachment as its own document at `<container URL>!/<member>` (raw bytes, WARC
+    resource record, rows, report), parsed beforehand (parsers.zip_members), so no lock is held while parsing.
+    Members that were not read (unsafe names, encrypted, too big) have no bytes and are listed in the container's
+    own record instead."""
+    written = 0
+    for blob, record in members:
+        if not blob:
+            continue
+        member = Arrival(url=container.url + record["source"][len(source):], body=blob,
+                         fetched_at=container.fetched_at, name=record["source"],
+                         fetch={k: v for k, v in container.fetch.items() if k in ("crawl_id", "worker", "kind")})
+        written += write_document(archive, member, lambda sha, fmt, r=record: r, once_per_url=True).report == "new"
+    return written
+
+
 def write_outcome(archive: Archive, fetch: dict[str, Any], host: str | None = None) -> None:
     """A fetch that brought no document (blocked, robots, removed, error, not modified): its row, and what it
     means for the site (blocked) or the reports at that URL (removed)."""

@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 
 from crawler.families.base import anchors
 from crawler.urls import is_attachment
+from parsers.extract.embedded import embedded_pdfs
 
 META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteIDCode", "ColumnName", "SiteName", "Url")
 INFO_LABELS = ("索引号", "发布机构", "发文机关", "发文单位", "发文日期", "成文日期", "发布日期", "生成日期", "文号",
@@ -42,12 +43,15 @@ def info_block(root: lxml_html.HtmlElement) -> dict[str, str]:
 
 
 def attachments(body: str, url: str, root: lxml_html.HtmlElement | None = None) -> list[str]:
-    """Linked files (pdf, doc, xls …) and report pages printed as images (<img src>, never oldsrc=/alt=)."""
+    """Linked files (pdf, doc, xls …), embedded PDF viewers' documents, and report pages printed as images
+    (<img src>, never oldsrc=/alt=)."""
     seen: list[str] = []
     for link in anchors(body, url):
         if is_attachment(link.url) and link.url not in seen:
             seen.append(link.url)
-    for img in (root if root is not None else lxml_html.fromstring(body)).iter("img"):
+    root = root if root is not None else lxml_html.fromstring(body)
+    seen += [u for u in embedded_pdfs(root, url) if u not in seen]  # pdf.js viewers, <iframe>/<embed>/<object>
+    for img in root.iter("img"):
         full = urljoin(url, (img.get("src") or "").strip())
         if is_attachment(full) and "/images/" not in full and full not in seen and "logo" not in full.lower():
             seen.append(full)

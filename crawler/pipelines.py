@@ -16,7 +16,7 @@ from archive.coverage import record_coverage
 from archive.directory import Archive
 from archive.errors import ArchiveWriteError
 from archive.save import now
-from archive.writer import Arrival, write_document, write_outcome, write_sites
+from archive.writer import Arrival, write_document, write_members, write_outcome, write_sites
 from crawler.crawl_record import close_crawl
 from crawler.distributed import item_written, worker_id
 from crawler.items import FetchedDocument
@@ -24,7 +24,8 @@ from crawler.queue_codec import encode
 from crawler.robots import disallows
 from crawler.settings import USER_AGENT
 from crawler.urls import host_of, is_image
-from parsers import parse
+from parsers import parse, zip_members
+from parsers.sniff import sniff
 
 logger = logging.getLogger(__name__)
 FAILURE_KINDS = {"blocked", "robots", "removed", "error", "refused"}
@@ -224,8 +225,10 @@ class ArchivePipeline:
                                                            "headers")}
         doc = Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
                       headers=item.headers, fetch=fetch)
-        write_document(archive, doc, lambda sha, fmt: self._parse(item, sha, fmt), twins=True,
-                       hint_code=item.division_code)
+        written = write_document(archive, doc, lambda sha, fmt: self._parse(item, sha, fmt), twins=True,
+                                 hint_code=item.division_code)
+        if written.report == "new" and sniff(item.body, item.url) == "zip":  # each member its own document
+            write_members(archive, doc, item.url, zip_members(item.body, item.url))
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
         """The report a new document holds; None for lists, wrapper pages, page images and bytes parsed before."""

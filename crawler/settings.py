@@ -44,7 +44,8 @@ NIANBAO_ALLOWED_HOST_SUFFIXES = tuple(
 # The web ports portals use; a redirect to :6379 or :22 is refused (crawler/addresses.py).
 NIANBAO_ALLOWED_PORTS = [80, 443, 8080, 8443, 8000, 8081, 8888]
 # Names resolving to loopback/private/link-local/reserved addresses are refused, at connection time
-# (TWISTED_DNS_RESOLVER) and before a proxy is asked. Only the local portal farm turns this on (nianbao.demo.FARM_SETTINGS).
+# (TWISTED_DNS_RESOLVER) and before a proxy is asked. Only the local portal farm turns this on
+# (nianbao.demo.FARM_SETTINGS).
 NIANBAO_ALLOW_PRIVATE_ADDRESSES = False
 TWISTED_DNS_RESOLVER = "crawler.addresses.PublicAddressResolver"
 NIANBAO_ARCHIVE = os.environ.get("NIANBAO_ARCHIVE", "var/archive")

@@ -22,8 +22,9 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object (one file) or a JSON array.")
 @click.option("--jsonl", is_flag=True, help="Print one JSON object per line.")
 @click.option("--cells/--no-cells", default=True, help="Include per-cell provenance (raw text, grid position, page).")
-def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> None:
-    """Parse annual reports (HTML, PDF, DOCX, DOC/WPS, text) into canonical records.
+@click.option("--pages", is_flag=True, help="The files are the page images of ONE scanned report, in order (OCR).")
+def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool, pages: bool) -> None:
+    """Parse annual reports (HTML, PDF, DOCX, DOC/WPS/ODT/RTF, XLS/XLSX/ET/ODS, ZIP, text) into records.
 
     Directories are walked (links to directories are not followed). A broken file gets a status and a
     plain-language error and the batch goes on; a path that is not read (not a regular file, a broken link,
@@ -32,12 +33,22 @@ def parse(files: tuple[str, ...], as_json: bool, jsonl: bool, cells: bool) -> No
 
     Example: nianbao parse ../shared/corpus/huaian-hongze-2023.pdf --json
     """
-    from parsers import parse_file, skipped
-    from parsers.files import walk
+    from parsers import parse_file_all, skipped
+    from parsers.files import display_name, read_document, walk
 
     if as_json and jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
-    records = (_trim(parse_file(e.path) if e.skip is None else skipped(e.path, e.skip), cells) for e in walk(files))
+    entries = list(walk(files))
+    records = (_trim(r, cells) for e in entries
+               for r in ([skipped(e.path, e.skip)] if e.skip is not None else parse_file_all(e.path)))
+    if pages:  # the readable files, in order, are the page images of one report
+        from parsers import parse_pages
+
+        readable = [e.path for e in entries if e.skip is None]
+        if not readable:
+            raise click.UsageError("no readable page images")
+        records = iter([_trim(parse_pages([read_document(p) for p in readable], source=display_name(readable[0])),
+                              cells)])
     if jsonl:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))

@@ -17,9 +17,10 @@ from sqlite_utils import Database
 from archive.admission import admit
 from archive.directory import Archive
 from archive.save import now
-from archive.writer import Arrival, write_document
-from parsers import PARSER_VERSION, parse
+from archive.writer import Arrival, write_document, write_members
+from parsers import PARSER_VERSION, parse, zip_members
 from parsers.files import Unreadable, display_name, read_document, walk
+from parsers.sniff import sniff
 
 __all__ = ["Archive", "Outcome", "ingest_bytes", "ingest_paths", "reparse"]
 
@@ -51,8 +52,10 @@ def ingest_bytes(archive: Archive, data: bytes, url: str, name: str = "", meta: 
         return record
 
     source_url = url if meta is None else meta.get("source_url")
-    written = write_document(archive, Arrival(url=url, body=data, fetched_at=now(), name=name), parse_new,
-                             once_per_url=True, source_url=source_url)
+    arrival = Arrival(url=url, body=data, fetched_at=now(), name=name)
+    written = write_document(archive, arrival, parse_new, once_per_url=True, source_url=source_url)
+    if written.report == "new" and sniff(data, name or url) == "zip":  # each member its own document
+        write_members(archive, arrival, name or url, zip_members(data, name or url))
     return "new" if written.report == "new" else "unchanged"
 
 

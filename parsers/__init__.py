@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from parsers.bundle import container_summary, parse_members, point_elsewhere
 from parsers.extract import extract
 from parsers.files import Unreadable, display_name, read_document
 from parsers.limits import MAX_FILE_BYTES, deadline, too_large
@@ -43,9 +44,17 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     try:
         if len(data) > MAX_FILE_BYTES:
             raise too_large(len(data))
+        if fmt == "zip":
+            return _container(record, data, source)
         with deadline():
             doc = extract(data, fmt, content_type)
             record.update(build_record(doc))
+            if "ocr_engine" in doc.meta:
+                from parsers.extract.ocr import review_ocr
+
+                review_ocr(record, doc)
+        if fmt == "html":
+            point_elsewhere(record, data, source, content_type)
     except ExtractError as exc:
         record.update(_failed(exc.status, exc.message))
     except MemoryError:
@@ -62,6 +71,31 @@ def skipped(path: str | Path, why: str) -> dict:
     return record
 
 
+def _container(record: dict, data: bytes, source: str) -> dict:
+    message, members = container_summary(data)
+    record.update(_failed("not_a_report", message))
+    record["members"] = members
+    return record
+
+
+def zip_members(data: bytes, source: str) -> list[tuple[bytes, dict]]:
+    """A ZIP's members parsed, (bytes, record) each; [] for a broken archive (its own record says why)."""
+    try:
+        return parse_members(parse, data, source)
+    except ExtractError:
+        return []
+
+
+def parse_all(data: bytes, source: str = "", content_type: str | None = None) -> list[tuple[bytes, dict]]:
+    """(bytes, record) per document: a ZIP's members one by one (never raises), anything else itself."""
+    if sniff(data, source) != "zip":
+        return [(data, parse(data, source, content_type))]
+    try:
+        return parse_members(parse, data, source)
+    except ExtractError:
+        return [(data, parse(data, source, content_type))]
+
+
 def parse_file(path: str | Path) -> dict:
     """parse() of a regular file's bytes; the source is the path as printable UTF-8 (files.display_name)."""
     try:
@@ -69,3 +103,31 @@ def parse_file(path: str | Path) -> dict:
     except Unreadable as exc:
         return skipped(path, str(exc))
     return parse(data, source=display_name(path))
+
+
+def parse_pages(pages: list[bytes], source: str = "") -> dict:
+    """A report printed as several page images (an article's gallery, a folder of scans): one OCR document,
+    so a table continued on the next image is stitched back. sha256 is of the pages' bytes in order."""
+    from parsers.extract.image_tables import load_gray
+    from parsers.extract.ocr import ocr_document, review_ocr
+
+    record = _shell(source, b"".join(pages), "image")
+    try:
+        doc = ocr_document([load_gray(p) for p in pages], "image")
+        record.update(build_record(doc))
+        review_ocr(record, doc)
+    except ExtractError as exc:
+        record.update(_failed(exc.status, exc.message))
+    except MemoryError:
+        record.update(_failed("error", "the page images are too large to read in memory"))
+    except Exception as exc:  # one broken document must never stop a batch
+        record.update(_failed("error", f"internal parser error ({type(exc).__name__}): {exc}"[:500]))
+    return record
+
+
+def parse_file_all(path: str | Path) -> list[dict]:
+    """The file's record; for a ZIP, the container's record followed by each member's."""
+    record = parse_file(path)
+    if record["format"] != "zip" or record["status"] == "unparseable":
+        return [record]
+    return [record] + [r for _, r in parse_all(read_document(path), display_name(path))]

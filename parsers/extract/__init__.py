@@ -8,8 +8,7 @@ from parsers.models import Document, ExtractError
 
 UNSUPPORTED = {
     "empty": ("unparseable", "the file is empty"),
-    "image": ("image_only", "the document is an image; OCR is not done"),
-    "xlsx": ("unparseable", "spreadsheets are not parsed yet"),
+    "encrypted": ("unparseable", "the Office file is encrypted with a password"),
     "zip": ("unparseable", "a zip archive that is not a Word document"),
     "binary": ("unparseable", "the file is neither a document nor text (unknown binary format)"),
 }
@@ -21,20 +20,40 @@ def _extractor(fmt: str) -> Callable[..., Document]:
 
         return extract_html
     if fmt == "pdf":
-        from parsers.extract.pdf import extract_pdf
+        return _pdf_or_scan
+    if fmt == "image":
+        from parsers.extract.ocr import extract_image
 
-        return extract_pdf
+        return extract_image
     if fmt == "docx":
         from parsers.extract.docx import extract_docx
 
         return extract_docx
-    if fmt in ("doc", "wps"):
+    if fmt in ("doc", "wps", "odt", "rtf"):
         from parsers.extract.office import extract_office
 
-        return extract_office
+        return lambda data, ct=None: extract_office(data, ct, fmt=fmt)
+    if fmt in ("xls", "xlsx", "ods", "et"):
+        from parsers.extract.sheet import extract_sheet
+
+        return lambda data, ct=None: extract_sheet(data, ct, fmt=fmt)
     from parsers.extract.text import extract_text
 
     return lambda data, ct=None: extract_text(data, ct, fmt=fmt)
+
+
+def _pdf_or_scan(data: bytes, content_type: str | None = None) -> Document:
+    """A PDF's text layer; a scanned PDF (no text layer) through OCR."""
+    from parsers.extract.pdf import extract_pdf
+
+    try:
+        return extract_pdf(data, content_type)
+    except ExtractError as exc:
+        if exc.status != "image_only":
+            raise
+    from parsers.extract.ocr import extract_scanned_pdf
+
+    return extract_scanned_pdf(data)
 
 
 def extract(data: bytes, fmt: str, content_type: str | None = None) -> Document:

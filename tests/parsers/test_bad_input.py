@@ -109,8 +109,8 @@ def test_html_without_tables() -> None:
     _assert_clean(parse(html, "news.html"), "not_a_report", "does not look like a report")
 
 
-def test_image_file() -> None:
-    _assert_clean(parse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.png"), "image_only", "image")
+def test_broken_image_file() -> None:
+    _assert_clean(parse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.png"), "unparseable", "could not be decoded")
 
 
 def test_gbk_html_declared_gb2312() -> None:
