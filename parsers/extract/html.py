@@ -22,6 +22,7 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _SIMPLE = re.compile(r"^[^\s\u00a0\u3000]*$")  # nothing to clean: no whitespace at all
 
 
+_NOT_DIGIT = re.compile(r"\D")
 _BREAKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]*\n\s*")
 
 
@@ -44,24 +45,27 @@ def _cell_text(cell: etree._Element) -> str:
     return _clean(text)
 
 
-def _rows_of(table: etree._Element) -> list[list[SpanCell]]:
+_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+_COUNT_ROWS = etree.XPath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")
+
+
+def _rows_of(trs: list[etree._Element]) -> list[list[SpanCell]]:
     rows: list[list[SpanCell]] = []
-    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [
-            SpanCell(_cell_text(td), _int_attr(td, "rowspan"), _int_attr(td, "colspan"))
-            for td in tr.iterchildren("td", "th")
-        ]
+    for tr in trs:
+        cells = []
+        for td in tr.iterchildren("td", "th"):
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            cells.append(SpanCell(_cell_text(td), 1 if rowspan is None else _span(rowspan),
+                                  1 if colspan is None else _span(colspan)))
         rows.append(cells)
     return rows
 
 
-def _int_attr(el: etree._Element, name: str) -> int:
-    raw = el.get(name)
-    if raw is None:
-        return 1
+def _span(raw: str) -> int:
+    """A rowspan/colspan attribute's number (its digits, at most 4 of them); 1 when it has none."""
     if raw.isdigit():
         return int(raw[:4])
-    digits = re.sub(r"\D", "", el.get(name, "1") or "1")[:4]
+    digits = _NOT_DIGIT.sub("", raw)[:4]
     return int(digits) if digits else 1
 
 
@@ -79,11 +83,11 @@ def _data_tables(root: etree._Element) -> list[etree._Element]:
 
 def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
     """The table's grid, or None (and why in `skipped`) when it is past a limit (parsers/limits.py)."""
-    n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")) if n_tables < MAX_TABLES else 0
+    n_rows = int(_COUNT_ROWS(node)) if n_tables < MAX_TABLES else 0  # counted first: no proxies for huge tables
     why = table_refusal(n_tables, n_rows, 0)
     if why is None:
         try:
-            return expand(_rows_of(node))
+            return expand(_rows_of(_ROWS(node)))
         except TableTooLarge as exc:
             why = f"a table was skipped: {exc}"
     skipped.append(why)

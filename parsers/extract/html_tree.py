@@ -27,9 +27,10 @@ _BLOCK_WRAPPERS = "div|section|article|center|header|footer|main|nav|aside|block
 _INLINE_WRAPPERS = "span|font|b|i|u|s|em|strong|small|big|sub|sup|a|label|abbr|cite|code|tt|ins|del|mark|q"
 _WRAPPER = re.compile(rf"</?(?:({_BLOCK_WRAPPERS})|(?:{_INLINE_WRAPPERS}))(?:\s[^>]*)?/?>", re.IGNORECASE)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ALL_CELLS = "count(//td|//th)"
-_CELLS_IN_ROWS = ("count(//table/tr/*[self::td or self::th]"
-                  "|//table/*[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th])")
+# One pass over the cells: is any td/th outside table/tr or table/(thead|tbody|tfoot)/tr?
+_CELL_OUTSIDE_ROWS = etree.XPath(
+    "boolean((//td|//th)[not(parent::tr[parent::table or parent::*[self::thead or self::tbody or self::tfoot]"
+    "[parent::table]])])")
 
 
 class _TooDeep(Exception):
@@ -55,7 +56,7 @@ def _flatten(text: str) -> str:
 
 def _mangled_tables(root: etree._Element) -> bool:
     """True when some table cells sit outside any row, where lxml's parser put them and no browser would."""
-    return root.xpath(_ALL_CELLS) > root.xpath(_CELLS_IN_ROWS)
+    return bool(_CELL_OUTSIDE_ROWS(root))
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
