@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from parsers.rows import RowCell, RowView
+from parsers.templates import Variant
 from parsers.text import read_value
+
+T = TypeVar("T")
+_PER_VARIANT: dict[tuple[str, int], tuple[Variant, object]] = {}
+
+
+def per_variant(kind: str, variant: Variant, build: Callable[[Variant], T]) -> T:
+    """What a reader derives from a variant (its label indexes …), built once, not once per document."""
+    key = (kind, id(variant))
+    hit = _PER_VARIANT.get(key)
+    if hit is None or hit[0] is not variant:
+        hit = _PER_VARIANT[key] = (variant, build(variant))
+    return hit[1]  # type: ignore[return-value]
 
 
 @dataclass
