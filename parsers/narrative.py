@@ -137,6 +137,9 @@ def prose_text(doc: Document) -> str:
         if not isinstance(block, Paragraph):
             continue
         in_cells = cells.get(block.page, "") if block.page is not None else ""
+        if not in_cells and "\n" not in block.text:  # one line, nothing to drop or join (HTML paragraphs)
+            parts.append(block.text.strip())
+            continue
         kept = [ln for ln in block.text.split("\n") if not (in_cells and fold(ln) and fold(ln) in in_cells)]
         parts.append(_unwrap("\n".join(kept)))
     return "\n".join(parts)

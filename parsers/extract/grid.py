@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from parsers.limits import MAX_SPAN, MAX_TABLE_CELLS
 from parsers.models import Origin, Table
@@ -12,8 +12,9 @@ class TableTooLarge(ValueError):
     """The expanded grid would exceed limits.MAX_TABLE_CELLS positions."""
 
 
-@dataclass
-class SpanCell:
+class SpanCell(NamedTuple):
+    """A printed cell and how many rows and columns it covers (a tuple: tables hold hundreds)."""
+
     text: str
     rowspan: int = 1
     colspan: int = 1

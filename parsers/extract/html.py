@@ -76,9 +76,15 @@ _TABLE_MARK = re.compile("\ue000T(\\d+)\ue000")
 LAYOUT_CELL_CHARS = 200  # a cell holding more text than this is an article in a layout table, not data
 
 
+_DATA_TABLES = etree.XPath(
+    f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
+_META = etree.XPath("//meta[@name]")
+_TITLES = etree.XPath("//title/text()")
+
+
 def _data_tables(root: etree._Element) -> list[etree._Element]:
     """Innermost tables, in document order: a table holding another table, or a whole article, is layout."""
-    return root.xpath(f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
+    return _DATA_TABLES(root)
 
 
 def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
@@ -129,8 +135,7 @@ def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]
         if i % 2:
             blocks.append(tables[int(part)])
             continue
-        for line in _clean(part).split("\n"):
-            blocks.append(Paragraph(line))
+        blocks.extend(map(Paragraph, _clean(part).split("\n")))
     return blocks
 
 
@@ -146,12 +151,12 @@ def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
 
 def _meta(root: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for m in root.xpath("//meta[@name]"):
+    for m in _META(root):
         name = m.get("name", "")
         for wanted in META_NAMES:
             if name.lower() == wanted.lower() and m.get("content"):
                 meta[wanted] = m.get("content", "").strip()
-    titles = root.xpath("//title/text()")
+    titles = _TITLES(root)
     if titles and titles[0].strip():
         meta["html_title"] = titles[0].strip()
     return meta

@@ -15,11 +15,13 @@ class _Header:
     def __init__(self) -> None:
         self.cols: dict[str, int] = {}
         self.closed = False
+        self.order: list[str] | None = None  # the column order these headers give (computed once)
 
     def add(self, key: str, col: int) -> None:
         if self.closed:  # a header after data rows starts a new table
             self.cols, self.closed = {}, False
         self.cols.setdefault(key, col)
+        self.order = None
 
 
 def _header_keys(view: RowView, columns: LabelIndex, groups: LabelIndex) -> list[tuple[str, int]] | None:
@@ -30,9 +32,12 @@ def _header_keys(view: RowView, columns: LabelIndex, groups: LabelIndex) -> list
 
 
 def _order(header: _Header, variant: Variant, read: TableRead) -> list[str]:
+    if header.order is not None:
+        return header.order
     keys = [c.key for c in variant.columns]
     if set(header.cols) == set(keys):
-        return sorted(keys, key=lambda k: header.cols[k])
+        header.order = sorted(keys, key=lambda k: header.cols[k])
+        return header.order
     if "header" not in " ".join(read.warnings):
         read.warnings.append(f"{read.section}: column header incomplete; columns taken in template order")
     return keys
