@@ -41,8 +41,11 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
             while c < len(row_texts) and row_texts[c] is not None:
                 c += 1
             rs, cs = cell.rowspan, cell.colspan
-            if rs == 1 and cs == 1:
-                _put(row_texts, row_origins, c, cell.text, (r, c))
+            if rs == 1 and cs == 1:  # position c is free (the loop above): fill it, growing the row
+                if c < len(row_texts):
+                    row_texts[c], row_origins[c] = cell.text, (r, c)
+                else:
+                    _put(row_texts, row_origins, c, cell.text, (r, c))
                 placed += 1
                 c += 1
                 continue
@@ -72,7 +75,11 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
 
 def _put(texts: list[str | None], origins: list[Origin], c: int, text: str, origin: Origin) -> int:
     """Fill position c of a row unless a span from above already did (1 when filled, else 0)."""
-    if c >= len(texts):
+    if c == len(texts):
+        texts.append(text)
+        origins.append(origin)
+        return 1
+    if c > len(texts):
         texts.extend([None] * (c + 1 - len(texts)))
         origins.extend([None] * (c + 1 - len(origins)))
     elif texts[c] is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from parsers.rows import RowCell, RowView
 from parsers.templates import Variant
@@ -23,8 +23,7 @@ def per_variant(kind: str, variant: Variant, build: Callable[[Variant], T]) -> T
     return hit[1]  # type: ignore[return-value]
 
 
-@dataclass
-class CellRead:
+class CellRead(NamedTuple):
     """One value with where it came from (table index, grid row/col, page) and its printed text."""
 
     value: int | float | None
@@ -71,8 +70,9 @@ class TableRead:
 
 
 def _cell_read(cell: RowCell, view: RowView) -> CellRead:
-    value = read_value(cell.text).value
-    return CellRead(value, cell.text, view.table.index, view.r, cell.col, view.table.page_of(view.r))
+    table = view.table
+    page = table.page_of(view.r) if table.page_starts else table.page
+    return CellRead(read_value(cell.text).value, cell.text, table.index, view.r, cell.col, page)
 
 
 def assign(
