@@ -85,14 +85,20 @@ def _number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
-def _match_clause(clause: str, sentence: str, rule: Rules) -> list[tuple[Pattern, re.Match[str]]]:
+def _match_clause(clause: str, sentence: str, rule: Rules,
+                  in_context: dict[tuple[str, ...], bool]) -> list[tuple[Pattern, re.Match[str]]]:
+    """in_context: whether the sentence holds one of a context's words (filled per sentence, shared by its clauses)."""
     if any(word in clause for word in rule.forbid):
         return []
     out = []
     elsewhen = any(word in clause for word in rule.other_period)
     for pattern in rule.patterns:
-        if pattern.context and not any(word in sentence for word in pattern.context):
-            continue
+        if pattern.context:
+            ok = in_context.get(pattern.context)
+            if ok is None:
+                ok = in_context[pattern.context] = any(word in sentence for word in pattern.context)
+            if not ok:
+                continue
         if elsewhen and not pattern.other_period:
             continue
         for m in pattern.regex.finditer(clause):
@@ -153,10 +159,11 @@ def find_figures(text: str) -> list[dict[str, Any]]:
         sentence = _SPACE.sub("", raw_sentence)
         if not _FIGURE_HINT.search(sentence):
             continue
+        in_context: dict[tuple[str, ...], bool] = {}
         for clause in rule.clause_split.split(sentence):
             if not _FIGURE_HINT.search(clause):
                 continue  # no digit and no 未/没 (zero forms): nothing to find here
-            out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule))
+            out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule, in_context))
     return out
 
 

@@ -26,9 +26,11 @@ class _Header:
 
 def _header_keys(view: RowView, columns: LabelIndex, groups: LabelIndex) -> list[tuple[str, int]] | None:
     found = [(k, c.col) for c in view.labels if (k := columns.match(c.text))]
+    if len(found) >= 2:
+        return found
     has_group = any(groups.match(c.text) for c in view.labels)
-    has_numbers = any(read_value(v.text).kind == "number" for v in view.values)
-    return found if len(found) >= 2 or (has_group and not has_numbers) else None
+    has_numbers = has_group and any(read_value(v.text).kind == "number" for v in view.values)
+    return found if has_group and not has_numbers else None
 
 
 def _order(header: _Header, variant: Variant, read: TableRead) -> list[str]:
