@@ -8,10 +8,11 @@ are rejected, and a key stated with two different values is dropped.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -183,9 +184,16 @@ def text_values(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     return values, warnings
 
 
-def _cells(path: str, tables: dict[str, dict]) -> list[int | float | None]:
+@lru_cache(maxsize=1024)
+def _path(path: str) -> tuple[str, Callable[[str], object], str]:
+    """table, a matcher of row names (the row part is a shell-style pattern), column: compiled once."""
     table, row, col = path.split(".")
-    return [cols.get(col) for name, cols in tables.get(table, {}).items() if fnmatch(name, row)]
+    return table, re.compile(fnmatch.translate(row)).match, col
+
+
+def _cells(path: str, tables: dict[str, dict]) -> list[int | float | None]:
+    table, row_matches, col = _path(path)
+    return [cols.get(col) for name, cols in tables.get(table, {}).items() if row_matches(name)]
 
 
 def _alternative(paths: list[str], tables: dict[str, dict]) -> int | float | None:
