@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from parsers.models import Document
 from parsers.text import quirks
@@ -71,7 +72,7 @@ def _is_title(text: str, with_year: bool = True) -> bool:
 
 def find_title(doc: Document) -> str | None:
     """The first line (or two) that names a report; a short line just above it is the agency (title pages)."""
-    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()][:40]
+    lines = list(islice((s for ln in doc.text.split("\n") if (s := ln.strip())), 40))  # stops at the 40th
     for with_year in (True, False):  # a title naming its year wins over one that does not
         for i in range(len(lines)):
             flat = _title_at(lines, i, with_year)

@@ -54,8 +54,11 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
                 raise TableTooLarge(f"its cells span over {MAX_TABLE_CELLS:,} grid positions")
             origin = (r, c)
             for dr in range(min(rs, n_rows - r)):
-                for dc in range(cs):
-                    placed += _put(texts[r + dr], origins[r + dr], c + dc, cell.text, origin)
+                span_texts, span_origins = texts[r + dr], origins[r + dr]
+                for cc in range(c, c + cs):
+                    if cc < len(span_texts) and span_texts[cc] is not None:
+                        continue  # taken by an earlier span: the first one keeps it
+                    placed += _put(span_texts, span_origins, cc, cell.text, origin)
             c += cs
         width = max(width, c, len(row_texts))
     if n_rows * width > MAX_TABLE_CELLS:
