@@ -157,9 +157,9 @@ def find_figures(text: str) -> list[dict[str, Any]]:
     rule = rules()
     out = []
     for raw_sentence in rule.sentence_split.split(unicodedata.normalize("NFKC", text)):
-        sentence = _SPACE.sub("", raw_sentence)
-        if not _FIGURE_HINT.search(sentence):
+        if not _FIGURE_HINT.search(raw_sentence):  # removing spaces adds no digit: skip before folding
             continue
+        sentence = _SPACE.sub("", raw_sentence)
         in_context: dict[tuple[str, ...], bool] = {}
         for clause in rule.clause_split.split(sentence):
             if not _FIGURE_HINT.search(clause):

@@ -36,7 +36,7 @@ def _year_columns(doc: Document) -> int:
     best = 0
     for table in doc.tables:
         for row in table.grid[:4]:
-            best = max(best, len({fold(c) for c in row if year_re.match(fold(c))}))
+            best = max(best, len({folded for c in row if year_re.match(folded := fold(c))}))
     return best
 
 
