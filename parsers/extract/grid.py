@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from parsers.limits import MAX_SPAN, MAX_TABLE_CELLS
@@ -24,10 +25,11 @@ def _clamp(n: int) -> int:
     return max(1, min(n, MAX_SPAN))
 
 
-def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
+def expand(rows: Sequence[Sequence[tuple[str, int, int]]], page: int | None = None) -> Table:
     """Place cells left to right, skipping grid positions already filled by a rowspan from above.
 
-    Rows are lists padded as cells land in them (no per-position dict): most cells span nothing.
+    Cells are SpanCells or plain (text, rowspan, colspan) tuples. Rows are lists padded as cells land in
+    them (no per-position dict): most cells span nothing.
     """
     n_rows = len(rows)
     texts: list[list[str | None]] = [[] for _ in range(n_rows)]
@@ -37,15 +39,14 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
     for r, cells in enumerate(rows):
         row_texts, row_origins = texts[r], origins[r]
         c = 0
-        for cell in cells:
+        for text, rs, cs in cells:
             while c < len(row_texts) and row_texts[c] is not None:
                 c += 1
-            rs, cs = cell.rowspan, cell.colspan
             if rs == 1 and cs == 1:  # position c is free (the loop above): fill it, growing the row
                 if c < len(row_texts):
-                    row_texts[c], row_origins[c] = cell.text, (r, c)
+                    row_texts[c], row_origins[c] = text, (r, c)
                 else:
-                    _put(row_texts, row_origins, c, cell.text, (r, c))
+                    _put(row_texts, row_origins, c, text, (r, c))
                 placed += 1
                 c += 1
                 continue
@@ -58,7 +59,7 @@ def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
                 for cc in range(c, c + cs):
                     if cc < len(span_texts) and span_texts[cc] is not None:
                         continue  # taken by an earlier span: the first one keeps it
-                    placed += _put(span_texts, span_origins, cc, cell.text, origin)
+                    placed += _put(span_texts, span_origins, cc, text, origin)
             c += cs
         width = max(width, c, len(row_texts))
     if n_rows * width > MAX_TABLE_CELLS:

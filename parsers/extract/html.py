@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
-from parsers.extract.grid import SpanCell, TableTooLarge, expand
+from parsers.extract.grid import TableTooLarge, expand
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
@@ -39,7 +39,8 @@ def _mark_line_breaks(root: etree._Element) -> None:
 
 def _cell_text(cell: etree._Element) -> str:
     """Text of a cell with <br> and block children as line breaks, nested spans flattened."""
-    text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
+    # without child elements the text serialisation is the element's own text: skip the serialiser
+    text = etree.tostring(cell, method="text", encoding=str, with_tail=False) if len(cell) else cell.text or ""
     if _SIMPLE.match(text):
         return text
     return _clean(text)
@@ -49,14 +50,14 @@ _ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 _COUNT_ROWS = etree.XPath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")
 
 
-def _rows_of(trs: list[etree._Element]) -> list[list[SpanCell]]:
-    rows: list[list[SpanCell]] = []
+def _rows_of(trs: list[etree._Element]) -> list[list[tuple[str, int, int]]]:
+    rows: list[list[tuple[str, int, int]]] = []
     for tr in trs:
         cells = []
         for td in tr.iterchildren("td", "th"):
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
-            cells.append(SpanCell(_cell_text(td), 1 if rowspan is None else _span(rowspan),
-                                  1 if colspan is None else _span(colspan)))
+            cells.append((_cell_text(td), 1 if rowspan is None else _span(rowspan),  # a SpanCell's fields
+                          1 if colspan is None else _span(colspan)))
         rows.append(cells)
     return rows
 
