@@ -12,7 +12,6 @@ from parsers.normalize import missing_rows, read_tables, values_of
 from parsers.readers import TableRead
 from parsers.sections import split_sections
 from parsers.templates import templates, variants
-from parsers.text import read_value
 
 SECTIONS = ("proactive", "requests", "review_litigation")
 TABLE_SECTIONS = (*SECTIONS, "statistics")
@@ -34,7 +33,7 @@ def _provenance(read: TableRead) -> list[dict]:
         row_unit = read.units.get(row)
         for col, cell in cols.items():
             out.append({"table": read.section, "row": row, "col": col, "value": cell.value, "raw": cell.raw,
-                        "unit": row_unit or read_value(cell.raw).unit or None, "grid_table": cell.table,
+                        "unit": row_unit or cell.unit or None, "grid_table": cell.table,
                         "grid_row": cell.row, "grid_col": cell.col, "page": cell.page})
     return out
 

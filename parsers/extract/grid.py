@@ -45,6 +45,9 @@ def expand(rows: Sequence[Sequence[tuple[str, int, int]]], page: int | None = No
             if rs == 1 and cs == 1:  # position c is free (the loop above): fill it, growing the row
                 if c < len(row_texts):
                     row_texts[c], row_origins[c] = text, (r, c)
+                elif c == len(row_texts):
+                    row_texts.append(text)
+                    row_origins.append((r, c))
                 else:
                     _put(row_texts, row_origins, c, text, (r, c))
                 placed += 1

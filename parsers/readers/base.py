@@ -32,6 +32,7 @@ class CellRead(NamedTuple):
     row: int
     col: int
     page: int | None
+    unit: str = ""  # the unit printed in the cell (251000元), read with its value
 
 
 @dataclass
@@ -72,7 +73,8 @@ class TableRead:
 def _cell_read(cell: RowCell, view: RowView) -> CellRead:
     table = view.table
     page = table.page_of(view.r) if table.page_starts else table.page
-    return CellRead(read_value(cell.text).value, cell.text, table.index, view.r, cell.col, page)
+    read = read_value(cell.text)
+    return CellRead(read.value, cell.text, table.index, view.r, cell.col, page, read.unit)
 
 
 def assign(
