@@ -81,3 +81,21 @@ def test_cell_text_without_children_is_its_serialisation() -> None:
     serialised = [etree.tostring(td, method="text", encoding=str, with_tail=False) for td in cells]
     assert [_cell_text(td) for td in cells] == ["a&b", "", "x y", "1\n2", "s t"]
     assert serialised[:2] == ["a&b", ""]
+
+
+def test_parse_leaves_garbage_collection_as_it_found_it() -> None:
+    import gc
+
+    from parsers import parse
+
+    page = b"<html><body><p>2021\xe5\xb9\xb4</p><table><tr><td>1</td></tr></table></body></html>"
+    assert gc.isenabled()
+    parse(page, "a.html")
+    parse(b"<html><body><td>\xff\xfe" + b"x" * 10, "b.html")  # broken markup takes the other paths
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse(page, "a.html")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
