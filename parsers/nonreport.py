@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def not_a_report_reason(doc: Document, title: str | None, tables_read: bool = Fa
         for regex, reason in rules["heads"]:
             if regex.search(head):
                 return reason
-    lines = [fold(ln) for ln in head.split("\n") if ln.strip()][:TITLE_LINES]
+    lines = [fold(ln) for ln in islice((ln for ln in head.split("\n") if ln.strip()), TITLE_LINES)]
     for text in ([fold(title)] if title else lines):
         for regex, unless, reason in rules["titles"]:
             if regex.search(text) and not (unless and unless in text):
