@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from parsers.models import Document
@@ -45,8 +46,11 @@ def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+@lru_cache(maxsize=8192)
 def _title_line(text: str) -> str:
-    """A candidate title line without a leading label such as 名称： (quirks.yaml: title_label_pattern)."""
+    """A candidate title line without a leading label such as 名称： (quirks.yaml: title_label_pattern).
+
+    Cached: each line is asked for twice per document, and portal pages repeat their navigation lines."""
     return quirks()["title_label_re"].sub("", _squash(text))
 
 
