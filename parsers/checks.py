@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
+from parsers.readers.base import per_variant
 from parsers.templates import Identity, Variant
 
 Table = dict[str, dict[str, int | float | None]]
@@ -58,9 +60,14 @@ def _scopes(identity: Identity, table: Table, variant: Variant) -> list[str]:
     return list(table)
 
 
+def _sides(expr: str, variant: Variant) -> tuple[list[Term], list[Term]]:
+    """Both sides of an identity as terms (parsed once per variant and identity, not once per report)."""
+    lhs_text, rhs_text = (s.strip() for s in expr.split("=="))
+    return _terms(lhs_text, variant), _terms(rhs_text, variant)
+
+
 def check_identity(identity: Identity, table: Table, variant: Variant) -> list[dict]:
-    lhs_text, rhs_text = (s.strip() for s in identity.expr.split("=="))
-    lhs_terms, rhs_terms = _terms(lhs_text, variant), _terms(rhs_text, variant)
+    lhs_terms, rhs_terms = per_variant(f"identity:{identity.expr}", variant, partial(_sides, identity.expr))
     if identity.skip_if_absent and any(n not in table for t in lhs_terms + rhs_terms for n in t.names):
         return []  # an implied identity over rows this report did not print: nothing to check
     results = []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 from parsers.models import Document
 from parsers.text import quirks
@@ -23,6 +25,7 @@ _TITLE_NO_YEAR = re.compile(
     r"(?:政府|政务)?信息公开(?:工作)?年度报告$"
 )
 TITLE_LINE_MAX = 80
+CACHED_LINE_MAX = 200  # longer lines are never titles; they are not kept in the cache either
 WRAPPED_PART_MAX = 40  # a title printed over two lines: each part is short
 _PUBLISHED = re.compile(
     r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)[:：]?\s*(?P<y>\d{4})[-年/.](?P<m>\d{1,2})[-月/.](?P<d>\d{1,2})"
@@ -46,6 +49,16 @@ def _squash(text: str) -> str:
 
 def _title_line(text: str) -> str:
     """A candidate title line without a leading label such as 名称： (quirks.yaml: title_label_pattern)."""
+    return _short_title_line(text) if len(text) <= CACHED_LINE_MAX else _unlabelled(text)
+
+
+@lru_cache(maxsize=8192)
+def _short_title_line(text: str) -> str:
+    """Cached: each line is asked for twice per document, and portal pages repeat their navigation lines."""
+    return _unlabelled(text)
+
+
+def _unlabelled(text: str) -> str:
     return quirks()["title_label_re"].sub("", _squash(text))
 
 
@@ -71,7 +84,7 @@ def _is_title(text: str, with_year: bool = True) -> bool:
 
 def find_title(doc: Document) -> str | None:
     """The first line (or two) that names a report; a short line just above it is the agency (title pages)."""
-    lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()][:40]
+    lines = list(islice((s for ln in doc.text.split("\n") if (s := ln.strip())), 40))  # stops at the 40th
     for with_year in (True, False):  # a title naming its year wins over one that does not
         for i in range(len(lines)):
             flat = _title_at(lines, i, with_year)

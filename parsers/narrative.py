@@ -8,10 +8,11 @@ are rejected, and a key stated with two different values is dropped.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -85,14 +86,20 @@ def _number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
-def _match_clause(clause: str, sentence: str, rule: Rules) -> list[tuple[Pattern, re.Match[str]]]:
+def _match_clause(clause: str, sentence: str, rule: Rules,
+                  in_context: dict[tuple[str, ...], bool]) -> list[tuple[Pattern, re.Match[str]]]:
+    """in_context: whether the sentence holds one of a context's words (filled per sentence, shared by its clauses)."""
     if any(word in clause for word in rule.forbid):
         return []
     out = []
     elsewhen = any(word in clause for word in rule.other_period)
     for pattern in rule.patterns:
-        if pattern.context and not any(word in sentence for word in pattern.context):
-            continue
+        if pattern.context:
+            ok = in_context.get(pattern.context)
+            if ok is None:
+                ok = in_context[pattern.context] = any(word in sentence for word in pattern.context)
+            if not ok:
+                continue
         if elsewhen and not pattern.other_period:
             continue
         for m in pattern.regex.finditer(clause):
@@ -137,6 +144,9 @@ def prose_text(doc: Document) -> str:
         if not isinstance(block, Paragraph):
             continue
         in_cells = cells.get(block.page, "") if block.page is not None else ""
+        if not in_cells and "\n" not in block.text:  # one line, nothing to drop or join (HTML paragraphs)
+            parts.append(block.text.strip())
+            continue
         kept = [ln for ln in block.text.split("\n") if not (in_cells and fold(ln) and fold(ln) in in_cells)]
         parts.append(_unwrap("\n".join(kept)))
     return "\n".join(parts)
@@ -147,13 +157,14 @@ def find_figures(text: str) -> list[dict[str, Any]]:
     rule = rules()
     out = []
     for raw_sentence in rule.sentence_split.split(unicodedata.normalize("NFKC", text)):
-        sentence = _SPACE.sub("", raw_sentence)
-        if not _FIGURE_HINT.search(sentence):
+        if not _FIGURE_HINT.search(raw_sentence):  # removing spaces adds no digit: skip before folding
             continue
+        sentence = _SPACE.sub("", raw_sentence)
+        in_context: dict[tuple[str, ...], bool] = {}
         for clause in rule.clause_split.split(sentence):
             if not _FIGURE_HINT.search(clause):
                 continue  # no digit and no 未/没 (zero forms): nothing to find here
-            out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule))
+            out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule, in_context))
     return out
 
 
@@ -173,9 +184,16 @@ def text_values(text: str) -> tuple[list[dict[str, Any]], list[str]]:
     return values, warnings
 
 
-def _cells(path: str, tables: dict[str, dict]) -> list[int | float | None]:
+@lru_cache(maxsize=1024)
+def _path(path: str) -> tuple[str, Callable[[str], object], str]:
+    """table, a matcher of row names (the row part is a shell-style pattern), column: compiled once."""
     table, row, col = path.split(".")
-    return [cols.get(col) for name, cols in tables.get(table, {}).items() if fnmatch(name, row)]
+    return table, re.compile(fnmatch.translate(row)).match, col
+
+
+def _cells(path: str, tables: dict[str, dict]) -> list[int | float | None]:
+    table, row_matches, col = _path(path)
+    return [cols.get(col) for name, cols in tables.get(table, {}).items() if row_matches(name)]
 
 
 def _alternative(paths: list[str], tables: dict[str, dict]) -> int | float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib.resources import files
+from itertools import islice
 from typing import Any
 
 import yaml
@@ -36,7 +37,7 @@ def _year_columns(doc: Document) -> int:
     best = 0
     for table in doc.tables:
         for row in table.grid[:4]:
-            best = max(best, len({fold(c) for c in row if year_re.match(fold(c))}))
+            best = max(best, len({folded for c in row if year_re.match(folded := fold(c))}))
     return best
 
 
@@ -51,7 +52,7 @@ def not_a_report_reason(doc: Document, title: str | None, tables_read: bool = Fa
         for regex, reason in rules["heads"]:
             if regex.search(head):
                 return reason
-    lines = [fold(ln) for ln in head.split("\n") if ln.strip()][:TITLE_LINES]
+    lines = [fold(ln) for ln in islice((ln for ln in head.split("\n") if ln.strip()), TITLE_LINES)]
     for text in ([fold(title)] if title else lines):
         for regex, unless, reason in rules["titles"]:
             if regex.search(text) and not (unless and unless in text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from parsers.models import Document
 from parsers.readers import TableRead, read_table
+from parsers.readers.base import per_variant
 from parsers.rows import RowView, iter_rows
 from parsers.templates import variants
 
@@ -44,6 +45,11 @@ def values_of(read: TableRead) -> dict[str, dict[str, int | float | None]]:
 
 
 def _layout(variant) -> list[tuple[str, list[str]]]:
+    return per_variant("layout", variant, _template_layout)
+
+
+def _template_layout(variant) -> list[tuple[str, list[str]]]:
+    """(row key, its column keys) in template order."""
     if variant.kind == "blocks":
         return [(r.key, [c.key for c in b.columns]) for b in variant.blocks for r in b.rows]
     if variant.kind == "grouped":

@@ -12,7 +12,6 @@ from parsers.normalize import missing_rows, read_tables, values_of
 from parsers.readers import TableRead
 from parsers.sections import split_sections
 from parsers.templates import templates, variants
-from parsers.text import read_value
 
 SECTIONS = ("proactive", "requests", "review_litigation")
 TABLE_SECTIONS = (*SECTIONS, "statistics")
@@ -29,13 +28,14 @@ def _blank_warning(section: str, table: dict[str, dict]) -> str | None:
 
 
 def _provenance(read: TableRead) -> list[dict]:
-    return [
-        {"table": read.section, "row": row, "col": col, "value": cell.value, "raw": cell.raw,
-         "unit": read.units.get(row) or read_value(cell.raw).unit or None,
-         "grid_table": cell.table, "grid_row": cell.row, "grid_col": cell.col, "page": cell.page}
-        for row, cols in read.cells.items()
-        for col, cell in cols.items()
-    ]
+    out = []
+    for row, cols in read.cells.items():
+        row_unit = read.units.get(row)
+        for col, cell in cols.items():
+            out.append({"table": read.section, "row": row, "col": col, "value": cell.value, "raw": cell.raw,
+                        "unit": row_unit or cell.unit or None, "grid_table": cell.table,
+                        "grid_row": cell.row, "grid_col": cell.col, "page": cell.page})
+    return out
 
 
 def _required_missing(template: str, reads: dict[str, TableRead], warnings: list[str]) -> list[str]:

@@ -7,20 +7,20 @@ label carry its numbers, and cells copied down from a rowspan above give its gro
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from parsers.models import Document, Table
 from parsers.text import is_value_like
 
 
-@dataclass(frozen=True)
-class RowCell:
+class RowCell(NamedTuple):
+    """One own cell of a row (a tuple: rows are classified once per document, cells by the thousand)."""
+
     col: int
     text: str
 
 
-@dataclass(frozen=True)
-class RowView:
+class RowView(NamedTuple):
     table: Table
     r: int
     labels: tuple[RowCell, ...]  # own non-numeric, non-empty cells, left to right
@@ -37,15 +37,14 @@ def view_row(table: Table, r: int) -> RowView:
     labels: list[RowCell] = []
     values: list[RowCell] = []
     context: list[str] = []
-    for c, text in enumerate(table.grid[r]):
-        origin = table.origin[r][c]
+    for c, (text, origin) in enumerate(zip(table.grid[r], table.origin[r], strict=True)):
         if origin is None:
             continue
-        if origin[0] < r:
+        if origin[0] < r:  # merged down from a row above
             if origin[1] == c and text and not is_value_like(text):
                 context.append(text)
             continue
-        if origin != (r, c):
+        if origin[0] != r or origin[1] != c:
             continue
         if is_value_like(text):
             values.append(RowCell(c, text))

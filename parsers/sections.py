@@ -31,9 +31,13 @@ def heading_number(line: str, after: int) -> int | None:
     no = NUMERALS.index(m.group("num")) + 1
     if no <= after:
         return None
-    norm = normalize_label(line)
-    best = max(SequenceMatcher(None, norm, h).ratio() for h in _headings()[no])
-    return no if best >= MIN_SIMILARITY else None
+    return no if _is_heading(normalize_label(line), no) else None
+
+
+@lru_cache(maxsize=4096)
+def _is_heading(norm: str, no: int) -> bool:
+    """Whether a normalised line reads as section `no`'s heading (cached: reports print the same headings)."""
+    return max(SequenceMatcher(None, norm, h).ratio() for h in _headings()[no]) >= MIN_SIMILARITY
 
 
 _CANDIDATE = re.compile(r"^[ \t]*[一二三四五六][ \t]*[、.．][^\n]{1,40}$", re.M)

@@ -85,6 +85,7 @@ def read_value(raw: str | None) -> Value:
     return Value(int(text), "number", unit)
 
 
+@lru_cache(maxsize=65536)
 def is_value_like(raw: str | None) -> bool:
-    """True when a cell reads as a number or a printed blank, i.e. not a label."""
+    """True when a cell reads as a number or a printed blank, i.e. not a label (cached: every row asks)."""
     return read_value(raw).kind != "text"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from parsers.limits import MAX_SPAN, MAX_TABLE_CELLS
 from parsers.models import Origin, Table
@@ -12,8 +13,9 @@ class TableTooLarge(ValueError):
     """The expanded grid would exceed limits.MAX_TABLE_CELLS positions."""
 
 
-@dataclass
-class SpanCell:
+class SpanCell(NamedTuple):
+    """A printed cell and how many rows and columns it covers (a tuple: tables hold hundreds)."""
+
     text: str
     rowspan: int = 1
     colspan: int = 1
@@ -23,37 +25,71 @@ def _clamp(n: int) -> int:
     return max(1, min(n, MAX_SPAN))
 
 
-def expand(rows: list[list[SpanCell]], page: int | None = None) -> Table:
-    """Place cells left to right, skipping grid positions already filled by a rowspan from above."""
-    filled: dict[tuple[int, int], tuple[str, Origin]] = {}
+def expand(rows: Sequence[Sequence[tuple[str, int, int]]], page: int | None = None) -> Table:
+    """Place cells left to right, skipping grid positions already filled by a rowspan from above.
+
+    Cells are SpanCells or plain (text, rowspan, colspan) tuples. Rows are lists padded as cells land in
+    them (no per-position dict): most cells span nothing.
+    """
     n_rows = len(rows)
+    texts: list[list[str | None]] = [[] for _ in range(n_rows)]
+    origins: list[list[Origin]] = [[] for _ in range(n_rows)]
+    placed = 0
     width = 0
     for r, cells in enumerate(rows):
+        row_texts, row_origins = texts[r], origins[r]
         c = 0
-        for cell in cells:
-            while (r, c) in filled:
+        for text, rs, cs in cells:
+            while c < len(row_texts) and row_texts[c] is not None:
                 c += 1
-            rs, cs = cell.rowspan, cell.colspan
-            entry = (cell.text, (r, c))
-            if rs == 1 and cs == 1:
-                filled[(r, c)] = entry
+            if rs == 1 and cs == 1:  # position c is free (the loop above): fill it, growing the row
+                if c < len(row_texts):
+                    row_texts[c], row_origins[c] = text, (r, c)
+                elif c == len(row_texts):
+                    row_texts.append(text)
+                    row_origins.append((r, c))
+                else:
+                    _put(row_texts, row_origins, c, text, (r, c))
+                placed += 1
                 c += 1
-                width = max(width, c)
                 continue
             rs, cs = _clamp(rs), _clamp(cs)
-            if len(filled) + rs * cs > MAX_TABLE_CELLS:
+            if placed + rs * cs > MAX_TABLE_CELLS:
                 raise TableTooLarge(f"its cells span over {MAX_TABLE_CELLS:,} grid positions")
+            origin = (r, c)
             for dr in range(min(rs, n_rows - r)):
-                for dc in range(cs):
-                    filled.setdefault((r + dr, c + dc), entry)
+                span_texts, span_origins = texts[r + dr], origins[r + dr]
+                for cc in range(c, c + cs):
+                    if cc < len(span_texts) and span_texts[cc] is not None:
+                        continue  # taken by an earlier span: the first one keeps it
+                    placed += _put(span_texts, span_origins, cc, text, origin)
             c += cs
-            width = max(width, c)
+        width = max(width, c, len(row_texts))
     if n_rows * width > MAX_TABLE_CELLS:
         raise TableTooLarge(f"its grid of {n_rows:,} × {width:,} is over {MAX_TABLE_CELLS:,} positions")
     grid: list[list[str]] = []
-    origin: list[list[Origin]] = []
     for r in range(n_rows):
-        row = [filled.get((r, c)) or ("", (r, c)) for c in range(width)]
-        grid.append([e[0] for e in row])
-        origin.append([e[1] for e in row])
-    return Table(grid=grid, origin=origin, page=page, page_starts=[(page, 0)] if page else [])
+        row_texts, row_origins = texts[r], origins[r]
+        if len(row_texts) < width:
+            row_texts.extend([None] * (width - len(row_texts)))
+            row_origins.extend([None] * (width - len(row_origins)))
+        for c, text in enumerate(row_texts):
+            if text is None:
+                row_texts[c], row_origins[c] = "", (r, c)
+        grid.append(row_texts)  # type: ignore[arg-type]
+    return Table(grid=grid, origin=origins, page=page, page_starts=[(page, 0)] if page else [])
+
+
+def _put(texts: list[str | None], origins: list[Origin], c: int, text: str, origin: Origin) -> int:
+    """Fill position c of a row unless a span from above already did (1 when filled, else 0)."""
+    if c == len(texts):
+        texts.append(text)
+        origins.append(origin)
+        return 1
+    if c > len(texts):
+        texts.extend([None] * (c + 1 - len(texts)))
+        origins.extend([None] * (c + 1 - len(origins)))
+    elif texts[c] is not None:
+        return 0
+    texts[c], origins[c] = text, origin
+    return 1

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
-from parsers.extract.grid import SpanCell, TableTooLarge, expand
+from parsers.extract.grid import TableTooLarge, expand
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
@@ -22,6 +22,7 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _SIMPLE = re.compile(r"^[^\s\u00a0\u3000]*$")  # nothing to clean: no whitespace at all
 
 
+_NOT_DIGIT = re.compile(r"\D")
 _BREAKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]*\n\s*")
 
 
@@ -38,30 +39,34 @@ def _mark_line_breaks(root: etree._Element) -> None:
 
 def _cell_text(cell: etree._Element) -> str:
     """Text of a cell with <br> and block children as line breaks, nested spans flattened."""
-    text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
+    # without child elements the text serialisation is the element's own text: skip the serialiser
+    text = etree.tostring(cell, method="text", encoding=str, with_tail=False) if len(cell) else cell.text or ""
     if _SIMPLE.match(text):
         return text
     return _clean(text)
 
 
-def _rows_of(table: etree._Element) -> list[list[SpanCell]]:
-    rows: list[list[SpanCell]] = []
-    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [
-            SpanCell(_cell_text(td), _int_attr(td, "rowspan"), _int_attr(td, "colspan"))
-            for td in tr.iterchildren("td", "th")
-        ]
+_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+_COUNT_ROWS = etree.XPath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")
+
+
+def _rows_of(trs: list[etree._Element]) -> list[list[tuple[str, int, int]]]:
+    rows: list[list[tuple[str, int, int]]] = []
+    for tr in trs:
+        cells = []
+        for td in tr.iterchildren("td", "th"):
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            cells.append((_cell_text(td), 1 if rowspan is None else _span(rowspan),  # a SpanCell's fields
+                          1 if colspan is None else _span(colspan)))
         rows.append(cells)
     return rows
 
 
-def _int_attr(el: etree._Element, name: str) -> int:
-    raw = el.get(name)
-    if raw is None:
-        return 1
+def _span(raw: str) -> int:
+    """A rowspan/colspan attribute's number (its digits, at most 4 of them); 1 when it has none."""
     if raw.isdigit():
         return int(raw[:4])
-    digits = re.sub(r"\D", "", el.get(name, "1") or "1")[:4]
+    digits = _NOT_DIGIT.sub("", raw)[:4]
     return int(digits) if digits else 1
 
 
@@ -72,18 +77,24 @@ _TABLE_MARK = re.compile("\ue000T(\\d+)\ue000")
 LAYOUT_CELL_CHARS = 200  # a cell holding more text than this is an article in a layout table, not data
 
 
+_DATA_TABLES = etree.XPath(
+    f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
+_META = etree.XPath("//meta[@name]")
+_TITLES = etree.XPath("//title/text()")
+
+
 def _data_tables(root: etree._Element) -> list[etree._Element]:
     """Innermost tables, in document order: a table holding another table, or a whole article, is layout."""
-    return root.xpath(f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
+    return _DATA_TABLES(root)
 
 
 def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
     """The table's grid, or None (and why in `skipped`) when it is past a limit (parsers/limits.py)."""
-    n_rows = int(node.xpath("count(./tr|./thead/tr|./tbody/tr|./tfoot/tr)")) if n_tables < MAX_TABLES else 0
+    n_rows = int(_COUNT_ROWS(node)) if n_tables < MAX_TABLES else 0  # counted first: no proxies for huge tables
     why = table_refusal(n_tables, n_rows, 0)
     if why is None:
         try:
-            return expand(_rows_of(node))
+            return expand(_rows_of(_ROWS(node)))
         except TableTooLarge as exc:
             why = f"a table was skipped: {exc}"
     skipped.append(why)
@@ -125,8 +136,7 @@ def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]
         if i % 2:
             blocks.append(tables[int(part)])
             continue
-        for line in _clean(part).split("\n"):
-            blocks.append(Paragraph(line))
+        blocks.extend(map(Paragraph, _clean(part).split("\n")))
     return blocks
 
 
@@ -142,12 +152,12 @@ def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
 
 def _meta(root: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for m in root.xpath("//meta[@name]"):
+    for m in _META(root):
         name = m.get("name", "")
         for wanted in META_NAMES:
             if name.lower() == wanted.lower() and m.get("content"):
                 meta[wanted] = m.get("content", "").strip()
-    titles = root.xpath("//title/text()")
+    titles = _TITLES(root)
     if titles and titles[0].strip():
         meta["html_title"] = titles[0].strip()
     return meta

@@ -27,9 +27,7 @@ _BLOCK_WRAPPERS = "div|section|article|center|header|footer|main|nav|aside|block
 _INLINE_WRAPPERS = "span|font|b|i|u|s|em|strong|small|big|sub|sup|a|label|abbr|cite|code|tt|ins|del|mark|q"
 _WRAPPER = re.compile(rf"</?(?:({_BLOCK_WRAPPERS})|(?:{_INLINE_WRAPPERS}))(?:\s[^>]*)?/?>", re.IGNORECASE)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ALL_CELLS = "count(//td|//th)"
-_CELLS_IN_ROWS = ("count(//table/tr/*[self::td or self::th]"
-                  "|//table/*[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th])")
+_ROW_GROUPS = frozenset(("thead", "tbody", "tfoot"))
 
 
 class _TooDeep(Exception):
@@ -54,8 +52,22 @@ def _flatten(text: str) -> str:
 
 
 def _mangled_tables(root: etree._Element) -> bool:
-    """True when some table cells sit outside any row, where lxml's parser put them and no browser would."""
-    return root.xpath(_ALL_CELLS) > root.xpath(_CELLS_IN_ROWS)
+    """True when some table cells sit outside any row, where lxml's parser put them and no browser would.
+
+    Cells in rows are those of table/tr or table/(thead|tbody|tfoot)/tr; one pass, stopping at the first other.
+    """
+    for cell in root.iter("td", "th"):
+        tr = cell.getparent()
+        if tr is None or tr.tag != "tr":
+            return True
+        parent = tr.getparent()
+        if parent is None:
+            return True
+        if parent.tag == "table":
+            continue
+        if parent.tag not in _ROW_GROUPS or (grand := parent.getparent()) is None or grand.tag != "table":
+            return True
+    return False
 
 
 def _append_text(parent: etree._Element, text: str) -> None:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
 
 from parsers.rows import RowCell, RowView
+from parsers.templates import Variant
 from parsers.text import read_value
 
+T = TypeVar("T")
+_PER_VARIANT: dict[tuple[str, int], tuple[Variant, object]] = {}
 
-@dataclass
-class CellRead:
+
+def per_variant(kind: str, variant: Variant, build: Callable[[Variant], T]) -> T:
+    """What a reader derives from a variant (its label indexes …), built once, not once per document."""
+    key = (kind, id(variant))
+    hit = _PER_VARIANT.get(key)
+    if hit is None or hit[0] is not variant:
+        hit = _PER_VARIANT[key] = (variant, build(variant))
+    return hit[1]  # type: ignore[return-value]
+
+
+class CellRead(NamedTuple):
     """One value with where it came from (table index, grid row/col, page) and its printed text."""
 
     value: int | float | None
@@ -18,6 +32,7 @@ class CellRead:
     row: int
     col: int
     page: int | None
+    unit: str = ""  # the unit printed in the cell (251000元), read with its value
 
 
 @dataclass
@@ -56,8 +71,10 @@ class TableRead:
 
 
 def _cell_read(cell: RowCell, view: RowView) -> CellRead:
-    value = read_value(cell.text).value
-    return CellRead(value, cell.text, view.table.index, view.r, cell.col, view.table.page_of(view.r))
+    table = view.table
+    page = table.page_of(view.r) if table.page_starts else table.page
+    read = read_value(cell.text)
+    return CellRead(read.value, cell.text, table.index, view.r, cell.col, page, read.unit)
 
 
 def assign(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parsers.labels import index_of
-from parsers.readers.base import TableRead
+from parsers.labels import LabelIndex, index_of
+from parsers.readers.base import TableRead, per_variant
 from parsers.rows import RowView
 from parsers.templates import Variant
 
@@ -23,11 +23,15 @@ def _template_order(variant: Variant) -> list[tuple[str, str]]:
     return [(g, leaf.key) for g in variant.groups for leaf in variant.columns]
 
 
+def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex]:
+    return (index_of((p, g.key) for g in variant.groups.values() for p in g.printed),
+            index_of((p, c.key) for c in variant.columns for p in c.printed))
+
+
 def read_grouped(rows: list[RowView], variant: Variant) -> TableRead:
     n = len(variant.groups) * len(variant.columns)
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.groups))
-    groups = index_of((p, g.key) for g in variant.groups.values() for p in g.printed)
-    leaves = index_of((p, c.key) for c in variant.columns for p in c.printed)
+    groups, leaves = per_variant("grouped", variant, _indexes)
     anchors: dict[str, int] = {}
     leaf_cols: list[tuple[str, int]] = []
     for view in rows:

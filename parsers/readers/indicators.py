@@ -8,7 +8,7 @@ unique in the whole table. The printed unit of each row is kept beside its value
 from __future__ import annotations
 
 from parsers.labels import LabelIndex, index_of
-from parsers.readers.base import TableRead
+from parsers.readers.base import TableRead, per_variant
 from parsers.rows import RowCell, RowView
 from parsers.templates import Variant
 from parsers.text import normalize_label, read_value, squash
@@ -88,7 +88,10 @@ def _split(view: RowView, units: set[str], prefixes: tuple[str, ...], indexes: _
 
 def _marked(rows: list[RowView], markers: tuple[str, ...]) -> bool:
     """Whether any label cell holds a marker of this table: most documents have none, and are skipped fast."""
-    return not markers or any(m in c.text for view in rows for c in view.labels for m in markers)
+    if not markers:
+        return True
+    labels = "\0".join(c.text for view in rows for c in view.labels)  # one scan per marker, in C
+    return any(m in labels for m in markers)
 
 
 def read_indicators(rows: list[RowView], variant: Variant) -> TableRead:
@@ -99,7 +102,7 @@ def read_indicators(rows: list[RowView], variant: Variant) -> TableRead:
     prefixes = tuple(normalize_label(p) for p in variant.options.get("strip_prefixes", ()))
     counts = index_of((p, c.key) for c in variant.columns for p in c.printed)
     expected_unit = {r.key: r.unit for r in variant.rows}
-    indexes, layout = _Indexes(variant), _Layout()
+    indexes, layout = per_variant("indicators", variant, _Indexes), _Layout()
     for view in rows:
         if (col := _header(view, variant, counts)) is not None:
             layout.count_col = col if col >= 0 else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.labels import LabelIndex, index_of
-from parsers.readers.base import TableRead, assign
+from parsers.readers.base import TableRead, assign, per_variant
 from parsers.rows import RowView
 from parsers.templates import Variant
 from parsers.text import read_value
@@ -15,34 +15,45 @@ class _Header:
     def __init__(self) -> None:
         self.cols: dict[str, int] = {}
         self.closed = False
+        self.order: list[str] | None = None  # the column order these headers give (computed once)
 
     def add(self, key: str, col: int) -> None:
         if self.closed:  # a header after data rows starts a new table
             self.cols, self.closed = {}, False
         self.cols.setdefault(key, col)
+        self.order = None
 
 
 def _header_keys(view: RowView, columns: LabelIndex, groups: LabelIndex) -> list[tuple[str, int]] | None:
     found = [(k, c.col) for c in view.labels if (k := columns.match(c.text))]
+    if len(found) >= 2:
+        return found
     has_group = any(groups.match(c.text) for c in view.labels)
-    has_numbers = any(read_value(v.text).kind == "number" for v in view.values)
-    return found if len(found) >= 2 or (has_group and not has_numbers) else None
+    has_numbers = has_group and any(read_value(v.text).kind == "number" for v in view.values)
+    return found if has_group and not has_numbers else None
 
 
 def _order(header: _Header, variant: Variant, read: TableRead) -> list[str]:
+    if header.order is not None:
+        return header.order
     keys = [c.key for c in variant.columns]
     if set(header.cols) == set(keys):
-        return sorted(keys, key=lambda k: header.cols[k])
+        header.order = sorted(keys, key=lambda k: header.cols[k])
+        return header.order
     if "header" not in " ".join(read.warnings):
         read.warnings.append(f"{read.section}: column header incomplete; columns taken in template order")
     return keys
 
 
+def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex, LabelIndex]:
+    return (index_of((p, c.key) for c in variant.columns for p in c.printed),
+            index_of((p, "group") for p in variant.column_group_labels),
+            index_of((p, r.key) for r in variant.rows for p in r.printed))
+
+
 def read_matrix(rows: list[RowView], variant: Variant) -> TableRead:
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.rows))
-    columns = index_of((p, c.key) for c in variant.columns for p in c.printed)
-    col_groups = index_of((p, "group") for p in variant.column_group_labels)
-    row_index = index_of((p, r.key) for r in variant.rows for p in r.printed)
+    columns, col_groups, row_index = per_variant("matrix", variant, _indexes)
     header = _Header()
     for view in rows:
         found = _header_keys(view, columns, col_groups)
