@@ -176,15 +176,6 @@ def m010_fetch_worker(db: Database) -> None:
 
 
 @migrations()
-def m045_ocr_cells(db: Database) -> None:
-    """Cells read by OCR keep their recogniser's confidence and, when unsure or in a failing identity, why a
-    person should look at them (the number itself is never changed)."""
-    db["report_values"].add_column("ocr_confidence", float)
-    db["report_values"].add_column("ocr_review", str)
-    db.execute("CREATE INDEX idx_report_values_ocr_review ON report_values (report_id) WHERE ocr_review IS NOT NULL")
-
-
-@migrations()
 def m015_agency_identity(db: Database) -> None:
     """An agency is its place code + level + role, not its printed name: spellings become aliases and
     agencies written under several spellings are merged (archive.agencies.rekey)."""
@@ -284,6 +275,15 @@ def m035_text_values(db: Database) -> None:
     db["reports"].add_column("sources", str)
     db["report_values"].add_column("unit", str)
     db["report_values"].add_column("source_kind", str)
+
+
+@migrations()
+def m045_ocr_cells(db: Database) -> None:
+    """Cells read by OCR keep their recogniser's confidence and, when unsure or in a failing identity, why a
+    person should look at them (the number itself is never changed)."""
+    db["report_values"].add_column("ocr_confidence", float)
+    db["report_values"].add_column("ocr_review", str)
+    db.execute("CREATE INDEX idx_report_values_ocr_review ON report_values (report_id) WHERE ocr_review IS NOT NULL")
 
 
 @migrations()
