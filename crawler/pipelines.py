@@ -120,6 +120,8 @@ class ArchivePipeline:
         self.worker = worker_id() if distributed else None
         self.user_agent = crawler.settings.get("USER_AGENT") if crawler is not None else USER_AGENT
         self.stopping = False
+        # `nianbao crawl --parse-workers N` (N > 0): archive only; the parse pool parses (nianbao/parsepool.py)
+        self.deferred = crawler is not None and crawler.settings.getbool("NIANBAO_PARSE_DEFERRED")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -212,24 +214,44 @@ class ArchivePipeline:
                                                            "headers")}
         doc = Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
                       headers=item.headers, fetch=fetch)
+        defer = (lambda sha, fmt: self._defer(item, sha, fmt)) if self.deferred else None
         write_document(archive, doc, lambda sha, fmt: self._parse(item, sha, fmt), twins=True,
-                       hint_code=item.division_code)
+                       hint_code=item.division_code, defer=defer)
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
         """The report a new document holds; None for lists, wrapper pages, page images and bytes parsed before."""
+        hints = self._defer(item, sha, fmt)
+        return report_of(item.body, hints) if hints is not None else None
+
+    def _defer(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
+        """What parsing this document needs later (the page's meta tags, title year, attachments); None when
+        it is not a report to parse: a list page, a page image, bytes parsed before."""
         if item.kind not in ("article", "attachment"):
             return None
         if fmt in NEVER_A_REPORT_ALONE or self.archive.db["reports"].count_where("sha256 = ?", [sha]):
             return None
-        record = parse(item.body, source=item.url, content_type=item.headers.get("Content-Type"))
-        if item.kind == "article" and item.attachments and not _has_tables(record):
-            if not all(is_image(u) for u in item.attachments):
-                return None  # a wrapper page: the report is its attachment
-            record["status"] = "image_only"
-            record["errors"] = [*record.get("errors", []), f"the report is printed as {len(item.attachments)} "
-                                "image(s) on the page; OCR is not done"]
-        _fill_from_page(record, item)
-        return record
+        return parse_hints(item)
+
+
+def parse_hints(item: FetchedDocument) -> dict[str, Any]:
+    """The parts of a fetched item that parsing reads besides the bytes (JSON-able: they wait in the queue)."""
+    return {"url": item.url, "kind": item.kind, "content_type": item.headers.get("Content-Type"),
+            "attachments": item.attachments, "meta": item.meta, "title_year": item.title_year}
+
+
+def report_of(body: bytes, hints: dict[str, Any]) -> dict | None:
+    """Parse one archived document with what its page said (inline in the crawler, or in a parse worker);
+    None for an article page that only wraps its attachment (the attachment is the report)."""
+    record = parse(body, source=hints["url"], content_type=hints.get("content_type"))
+    attachments = hints.get("attachments") or []
+    if hints.get("kind") == "article" and attachments and not _has_tables(record):
+        if not all(is_image(u) for u in attachments):
+            return None  # a wrapper page: the report is its attachment
+        record["status"] = "image_only"
+        record["errors"] = [*record.get("errors", []), f"the report is printed as {len(attachments)} "
+                            "image(s) on the page; OCR is not done"]
+    _fill_from_page(record, hints.get("meta") or {}, hints.get("title_year"))
+    return record
 
 
 def _meta_json(item: FetchedDocument) -> str | None:
@@ -242,12 +264,12 @@ def _has_tables(record: dict) -> bool:
     return any(record[t] for t in ("proactive", "requests", "review_litigation"))
 
 
-def _fill_from_page(record: dict, item: FetchedDocument) -> None:
+def _fill_from_page(record: dict, meta: dict[str, str], title_year: int | None) -> None:
     """What the document does not say itself, the page that linked it does (meta tags, list title)."""
     for key, meta_key in (("title", "ArticleTitle"), ("published", "PubDate")):
-        if not record.get(key) and item.meta.get(meta_key):
-            record[key] = item.meta[meta_key] if key == "title" else item.meta[meta_key][:10]
-    if not record.get("year") and item.title_year:
-        record["year"] = item.title_year
-    if not record.get("agency") and item.meta.get("agency"):
-        record["agency"] = item.meta["agency"]
+        if not record.get(key) and meta.get(meta_key):
+            record[key] = meta[meta_key] if key == "title" else meta[meta_key][:10]
+    if not record.get("year") and title_year:
+        record["year"] = title_year
+    if not record.get("agency") and meta.get("agency"):
+        record["agency"] = meta["agency"]
