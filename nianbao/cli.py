@@ -223,7 +223,8 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
 @ARCHIVE_OPTION
 @click.option("--worker", default=None, help="This worker's name in the parse queue (default host-pid).")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is left to parse (else run until stopped).")
-def parse_worker(archive_dir: str, worker: str | None, until_idle: bool) -> None:
+@click.option("--parent", default=None, type=int, help="Exit when the process with this id is gone (pools).")
+def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent: int | None) -> None:
     """Parse the documents a crawl archived (pending in the archive's parse queue), one at a time, with a lease:
     any number of workers, on this machine or others sharing the archive directory, never parse the same one.
     `nianbao crawl` starts a pool of these itself (--parse-workers); start more to drain a backlog.
@@ -235,7 +236,7 @@ def parse_worker(archive_dir: str, worker: str | None, until_idle: bool) -> None
     from nianbao.parsepool import run_worker
 
     stats = run_worker(archive_dir, worker or f"{socket.gethostname()}-{os.getpid()}", until_idle=until_idle,
-                       say=click.echo)
+                       parent=parent, say=click.echo)
     if until_idle:
         click.echo(f"{stats.parsed} documents parsed, {stats.crashed} recorded as parser crashes")
 

@@ -64,7 +64,8 @@ def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | 
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason",
-            "nianbao/tracebacks", "nianbao/first_errors", "nianbao/parsed", "nianbao/parse_errors")
+            "nianbao/tracebacks", "nianbao/first_errors", "nianbao/parsed", "nianbao/parse_errors",
+            "elapsed_time_seconds")
     return {**{k: stats.get(k) for k in keys}, "crawl_id": getattr(crawler.spider, "crawl_id", None)}
 
 
@@ -125,10 +126,12 @@ def crawl_with_pool(archive_dir: str, workers: int, say: Callable[[str], None],
         stats = run_crawl(archive_dir, **options)
         crawl_cpu = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
-        pool.drain()
+        if stats.get("finish_reason") == "finished":  # stopped early: what is pending waits for the next run
+            pool.drain()
     if stats.get("crawl_id") is not None:
         with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db", timeout=60)) as db:
             stats["nianbao/parsed"], stats["nianbao/parse_errors"] = parse_errors(db, stats["crawl_id"])
-    say(f"parse pool: {workers} worker(s), drained {time.perf_counter() - started:.1f} s after the crawl; "
-        f"CPU s: crawl {crawl_cpu.ru_utime + crawl_cpu.ru_stime:.1f}, pool {pool_cpu_seconds():.1f}")
+    say(f"parse pool: {workers} worker(s), drained {time.perf_counter() - started:.1f} s after the crawl's "
+        f"{stats.get('elapsed_time_seconds') or 0:.1f} s; CPU s: crawl {crawl_cpu.ru_utime + crawl_cpu.ru_stime:.1f}, "
+        f"pool {pool_cpu_seconds():.1f}")
     return stats

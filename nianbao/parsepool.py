@@ -49,13 +49,14 @@ class WorkerStats:
 
 def run_worker(archive_dir: str, worker: str, *, until_idle: bool = False, parse: ParseFn = default_parse,
                poll: float = 0.5, lease: float = LEASE_SECONDS, max_attempts: int = MAX_ATTEMPTS,
-               say: Callable[[str], None] = print) -> WorkerStats:
+               parent: int | None = None, say: Callable[[str], None] = print) -> WorkerStats:
     """Parse pending documents until stopped (SIGTERM/SIGINT: after the current document), or with until_idle
-    until none is left to parse (pending or claimed by anyone)."""
+    until none is left to parse (pending or claimed by anyone). parent: exit when that process is gone (a pool
+    whose crawl was killed leaves no orphan workers behind)."""
     archive = Archive.open(archive_dir)
     stats, stop = WorkerStats(), _StopFlag()
     try:
-        while not stop:
+        while not stop and (parent is None or os.getppid() == parent):
             owned, exhausted = claim(archive.db, worker, lease, max_attempts)
             for dead in exhausted:
                 stats.crashed += _record_crash(archive, dead, say)
@@ -141,7 +142,8 @@ class ParsePool:
         self.stop()
 
     def _start(self, name: str) -> None:
-        cmd = [sys.executable, "-m", "nianbao", "parse-worker", "--archive", self.archive_dir, "--worker", name]
+        cmd = [sys.executable, "-m", "nianbao", "parse-worker", "--archive", self.archive_dir, "--worker", name,
+               "--parent", str(os.getpid())]
         self.procs[name] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
 
     def check(self) -> None:
