@@ -231,11 +231,9 @@ def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent:
 
     Example: nianbao parse-worker --archive var/archive --until-idle
     """
-    import socket
+    from nianbao.parsepool import run_worker, worker_name
 
-    from nianbao.parsepool import run_worker
-
-    stats = run_worker(archive_dir, worker or f"{socket.gethostname()}-{os.getpid()}", until_idle=until_idle,
+    stats = run_worker(archive_dir, worker or worker_name(), until_idle=until_idle,
                        parent=parent, say=click.echo)
     if until_idle:
         click.echo(f"{stats.parsed} documents parsed, {stats.crashed} recorded as parser crashes")

@@ -16,6 +16,7 @@ through the archive's writer. Workers may run on several machines sharing the ar
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import socket
@@ -54,6 +55,7 @@ def run_worker(archive_dir: str, worker: str, *, until_idle: bool = False, parse
     until none is left to parse (pending or claimed by anyone). parent: exit when that process is gone (a pool
     whose crawl was killed leaves no orphan workers behind)."""
     archive = Archive.open(archive_dir)
+    release_orphans(archive)
     stats, stop = WorkerStats(), _StopFlag()
     try:
         while not stop and (parent is None or os.getppid() == parent):
@@ -134,8 +136,9 @@ class ParsePool:
     restarts: int = 0
 
     def __enter__(self) -> ParsePool:
+        release_orphans(Archive.open(self.archive_dir))
         for i in range(self.size):
-            self._start(f"{socket.gethostname()}-{os.getpid()}-parse{i}")
+            self._start(worker_name(f"parse{i}"))
         return self
 
     def __exit__(self, *_: Any) -> None:
@@ -168,8 +171,7 @@ class ParsePool:
             self.check()
             if not self.procs:
                 self.say("no parse worker left: parsing the rest in this process")
-                run_worker(self.archive_dir, f"{socket.gethostname()}-{os.getpid()}-inline", until_idle=True,
-                           say=self.say)
+                run_worker(self.archive_dir, worker_name("inline"), until_idle=True, say=self.say)
                 return
             time.sleep(poll)
 
@@ -184,6 +186,35 @@ class ParsePool:
                 proc.kill()
                 proc.wait()
         self.procs.clear()
+
+
+def worker_name(suffix: str = "") -> str:
+    """host-pid[-suffix]: the pid of this process (a pool's crawl, or a standalone worker) lets a later pool on
+    the same host see that the claim's owner is gone (release_orphans)."""
+    return f"{socket.gethostname()}-{os.getpid()}" + (f"-{suffix}" if suffix else "")
+
+
+def release_orphans(archive: Archive) -> int:
+    """Free the claims of this host's workers whose process is gone (a crawl killed with its pool) at once,
+    instead of at the end of their lease: a resumed crawl does not wait for them."""
+    prefix = re.compile(rf"{re.escape(socket.gethostname())}-(\d+)(?:-.*)?")
+    freed = 0
+    for (worker,) in archive.db.execute("SELECT DISTINCT worker FROM parse_queue WHERE state = 'parsing' "
+                                        "AND lease_until > ?", [time.time()]).fetchall():
+        found = prefix.fullmatch(worker or "")
+        if found and not _alive(int(found[1])):
+            freed += release(archive.db, worker)
+    return freed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def pool_cpu_seconds() -> float:

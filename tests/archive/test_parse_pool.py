@@ -17,7 +17,7 @@ from archive.directory import Archive
 from archive.parsequeue import MAX_ATTEMPTS
 from archive.save import now
 from archive.writer import Arrival, write_document
-from nianbao.parsepool import default_parse, run_worker
+from nianbao.parsepool import default_parse, run_worker, worker_name
 from synth.layouts import render
 from synth.records import TEMPLATES, random_record
 
@@ -99,6 +99,30 @@ def test_worker_killed_mid_document_loses_nothing(queued: tuple[Path, list[str]]
     assert set(reports(archive_dir)) == set(shas)
     assert reports(archive_dir)[sha] != "error"
     assert states(archive_dir)[sha] == ("done", 2, reports(archive_dir)[sha])
+
+
+def _named_worker(archive_dir: str, parse) -> None:
+    run_worker(archive_dir, worker_name("parse0"), parse=parse, say=print)  # host-<this child's pid>-parse0
+
+
+def test_claim_of_a_dead_local_worker_is_freed_without_waiting_for_its_lease(
+        queued: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """A crawl killed with its pool: the next pool on this host takes the document at once (lease 600 s)."""
+    archive_dir, shas = queued
+    victim, started = "http://www.county1.gov.cn/report.html", tmp_path / "started"
+    proc = FORK.Process(target=_named_worker, args=(str(archive_dir), _hang_on(victim, str(started))))
+    proc.start()
+    deadline = time.monotonic() + 120
+    while not started.exists():
+        assert proc.is_alive(), "the worker died before reaching the document"
+        assert time.monotonic() < deadline, "the worker never reached the document"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.join()
+    begun = time.monotonic()
+    run_worker(str(archive_dir), "next-crawl", until_idle=True, say=lambda _: None)
+    assert time.monotonic() - begun < 300  # not the 600 s lease
+    assert set(reports(archive_dir)) == set(shas)
 
 
 def _dies_on(poison: str):
