@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from archive.directory import Archive
 from archive.errors import ArchiveWriteError
@@ -122,6 +123,8 @@ class ArchivePipeline:
         self.stopping = False
         # `nianbao crawl --parse-workers N` (N > 0): archive only; the parse pool parses (nianbao/parsepool.py)
         self.deferred = crawler is not None and crawler.settings.getbool("NIANBAO_PARSE_DEFERRED")
+        self._thread: Any = None
+        self._local = threading.local()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -131,7 +134,12 @@ class ArchivePipeline:
 
     @property
     def archive(self) -> Archive:
-        """The open archive; a real error (not an assert, which `python -O` drops) when used before opening."""
+        """The open archive; a real error (not an assert, which `python -O` drops) when used before opening.
+        The writer thread (deferred parsing) has its own connection: SQLite's are not shared across threads."""
+        if "nianbao-archive-writer" in threading.current_thread().name:
+            if getattr(self._local, "archive", None) is None:
+                self._local.archive = Archive.open(self.archive_dir)
+            return self._local.archive
         if self._archive is None:
             raise RuntimeError("ArchivePipeline used before open_spider() opened the archive")
         return self._archive
@@ -147,6 +155,9 @@ class ArchivePipeline:
         self.archive = Archive.open(self.archive_dir)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self._thread is not None:  # every item is written by now (Scrapy waits for them)
+            self._thread.stop()
+            self._thread = None
         if self._archive is None:
             return
         spider = self._spider(spider)
@@ -163,14 +174,41 @@ class ArchivePipeline:
             except ArchiveWriteError as exc:
                 logger.error("could not record the crawl's end: %s", exc)
 
-    def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
+    def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> Any:
+        crawl_id = getattr(self._spider(spider), "crawl_id", None)
+        if self.deferred:  # the pool parses; archiving (fsyncs, SQLite) runs off the reactor, downloads go on
+            return self._write_off_reactor(item, crawl_id)
         try:
-            self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+            self.write(item, crawl_id, self.worker)
         except ArchiveWriteError as exc:  # a full disk: stop cleanly, the same crawl resumes once there is room
             self._stop(str(exc))
             raise DropItem(str(exc)) from None
+        return self._written(item)
+
+    def _written(self, item: FetchedDocument) -> FetchedDocument:
         item_written(self.crawler, item)
         return item
+
+    async def _write_off_reactor(self, item: FetchedDocument, crawl_id: int | None) -> FetchedDocument:
+        from twisted.internet import reactor, threads
+
+        try:
+            await maybe_deferred_to_future(threads.deferToThreadPool(reactor, self._writer_thread(), self.write,
+                                                                     item, crawl_id, self.worker))
+        except ArchiveWriteError as exc:
+            self._stop(str(exc))
+            raise DropItem(str(exc)) from None
+        return self._written(item)
+
+    def _writer_thread(self) -> Any:
+        """One thread, with its own SQLite connection, writes in arrival order (an article before the
+        attachments its page linked, as resume expects)."""
+        if self._thread is None:
+            from twisted.python.threadpool import ThreadPool
+
+            self._thread = ThreadPool(1, 1, name="nianbao-archive-writer")
+            self._thread.start()
+        return self._thread
 
     def _stop(self, message: str) -> None:
         logger.error("archive write failed, stopping the crawl: %s", message)
