@@ -23,10 +23,12 @@ import argparse
 import os
 import re
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +74,9 @@ def crawl(farm: Farm, archive: Path, sources: Path, workers: int | None = None) 
     log = farm.requests
     found = re.search(r"drained ([\d.]+) s after the crawl's ([\d.]+) s; CPU s: crawl ([\d.]+), pool ([\d.]+)", out)
     drain, elapsed, crawl_cpu, pool_cpu = (float(g) for g in found.groups()) if found else (0.0, wall, total_cpu, 0.0)
-    return {"wall_s": wall, "elapsed_s": elapsed, "drain_s": drain, "requests": len(log),
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+        parsed = db.execute("SELECT count(*) FROM parse_queue").fetchone()[0] if found else None
+    return {"wall_s": wall, "elapsed_s": elapsed, "drain_s": drain, "requests": len(log), "queued_total": parsed,
             "bytes": sum(r.bytes for r in log), "conditional": sum(r.conditional for r in log),
             "not_modified": sum(r.status == 304 for r in log), "rps": len(log) / elapsed,
             "crawl_cpu_s": crawl_cpu, "pool_cpu_s": pool_cpu, "per_cpu_s": len(log) / crawl_cpu}
@@ -113,6 +117,9 @@ def main() -> None:
               f"(+{run['drain_s']:.1f}), {run['rps']:.1f} |")
         print(f"| {name}: requests/s / scrapy bench | **{run['rps'] / baseline['rps']:.2f}×** |")
         ratio = run["per_cpu_s"] / baseline["per_cpu_s"]
+        if run["queued_total"]:
+            print(f"| {name}: documents queued for the pool (archive total), pool CPU-s per document | "
+                  f"{run['queued_total']}, {run['pool_cpu_s'] / run['queued_total']:.3f} |")
         print(f"| {name}: crawl CPU s, pool CPU s, requests per crawl CPU-s / scrapy bench's | "
               f"{run['crawl_cpu_s']:.1f}, {run['pool_cpu_s']:.1f}, **{ratio:.2f}×** |")
     print(f"| re-crawl: requests, conditional, 304s | {again['requests']}, {again['conditional']}, "
