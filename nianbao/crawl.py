@@ -117,7 +117,7 @@ def crawl_with_pool(archive_dir: str, workers: int, say: Callable[[str], None],
     from contextlib import closing
 
     from archive.directory import Archive
-    from crawler.health import parse_errors
+    from crawler.health import PARSE_ERROR_LIMIT, abnormal, parse_errors
     from nianbao.parsepool import ParsePool, pool_cpu_seconds
 
     Archive.open(archive_dir)  # migrated once here, before the workers open it
@@ -130,7 +130,12 @@ def crawl_with_pool(archive_dir: str, workers: int, say: Callable[[str], None],
             pool.drain()
     if stats.get("crawl_id") is not None:
         with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db", timeout=60)) as db:
-            stats["nianbao/parsed"], stats["nianbao/parse_errors"] = parse_errors(db, stats["crawl_id"])
+            parsed, errors = parse_errors(db, stats["crawl_id"])
+        stats["nianbao/parsed"], stats["nianbao/parse_errors"] = parsed, errors
+        if abnormal(parsed, errors):  # what HealthExtension logs when parsing is inline
+            logging.getLogger("crawler.health").error(
+                "ABNORMAL PARSE-ERROR RATE in crawl #%d: %d of %d documents parsed with status 'error' (over %d%%); "
+                "see reports.errors", stats["crawl_id"], errors, parsed, PARSE_ERROR_LIMIT * 100)
     say(f"parse pool: {workers} worker(s), drained {time.perf_counter() - started:.1f} s after the crawl's "
         f"{stats.get('elapsed_time_seconds') or 0:.1f} s; CPU s: crawl {crawl_cpu.ru_utime + crawl_cpu.ru_stime:.1f}, "
         f"pool {pool_cpu_seconds():.1f}")
