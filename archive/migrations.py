@@ -299,6 +299,20 @@ def m050_copy_flags(db: Database) -> None:
     db["copy_flags"].create_index(["kind"])
 
 
+@migrations()
+def m055_parse_queue(db: Database) -> None:
+    """Documents the crawler archived and the parse pool has still to parse (nianbao/parsepool.py): one row per
+    document, claimed with a lease; `attempts` counts claims, so a document that kills its worker is recorded
+    as an error once instead of being taken again forever."""
+    db["parse_queue"].create(
+        {"sha256": str, "fetch_id": int, "state": str, "attempts": int, "lease_until": float, "worker": str,
+         "hints": str, "status": str, "queued_at": str, "done_at": str},
+        pk="sha256", foreign_keys=[("sha256", "documents", "sha256"), ("fetch_id", "fetches", "id")],
+        defaults={"state": "pending", "attempts": 0},
+    )
+    db["parse_queue"].create_index(["state", "lease_until"])
+
+
 def apply(db: Database) -> Database:
     """Bring a database to the current schema (idempotent)."""
     db.execute("PRAGMA foreign_keys = ON")

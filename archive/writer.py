@@ -27,11 +27,14 @@ from archive.db import write_transaction
 from archive.directory import Archive
 from archive.errors import is_full, write_error
 from archive.mime import content_type
+from archive.parsequeue import Claim, enqueue, finish
 from archive.save import save_document, save_fetch, save_report, twin_report
 from parsers.sniff import sniff
 
 # (sha256, format) → the report record to write, or None when there is nothing to (re)parse
 Parse = Callable[[str, str], dict | None]
+# (sha256, format) → what the parse pool needs to parse it later (archive/parsequeue.py), or None: not a report
+Defer = Callable[[str, str], dict | None]
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,22 @@ _DOCUMENT_URL: Any = object()  # write_document's default source_url: the report
 
 def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url: bool = False,
                    twins: bool = False, hint_code: str | None = None,
-                   source_url: str | None = _DOCUMENT_URL) -> Written:
+                   source_url: str | None = _DOCUMENT_URL, defer: Defer | None = None) -> Written:
     """Store one document: raw bytes, WARC record, then document, fetch and report rows in one transaction.
 
     once_per_url: a URL with the same content already fetched gets no second fetch row (ingest); its WARC record
     is written only if that fetch has none. twins: a report with the same figures as another URL's is recorded
     as a note on the fetch, not as a second report (an article page and its PDF). source_url: the report's
-    source URL when it is not the document's (an ingested file: from its sidecar, or None: unknown)."""
+    source URL when it is not the document's (an ingested file: from its sidecar, or None: unknown). defer:
+    parsing is the parse pool's job; the document is queued as `pending` in the same transaction, and `parse`
+    is not called."""
     report_url = doc.url if source_url is _DOCUMENT_URL else source_url
     fmt = sniff(doc.body, doc.name or doc.url)
     sha = archive.store.put(doc.body)
     existing = _same_fetch(archive, doc.url, sha) if once_per_url else None
     warc = None if existing and existing[1] else _write_warc(archive, doc, fmt)
-    record = parse(sha, fmt)
+    record = parse(sha, fmt) if defer is None else None
+    hints = defer(sha, fmt) if defer is not None else None
     with _transaction(archive) as db:
         if once_per_url:  # again, under the write lock: another writer may have recorded it meanwhile
             existing = _same_fetch(archive, doc.url, sha)
@@ -79,7 +85,36 @@ def write_document(archive: Archive, doc: Arrival, parse: Parse, *, once_per_url
         fetch_id, report = _save_fetch(db, doc, sha, existing, warc, record if twins else None)
         if record is not None and report == "new":
             save_report(db, record, source_url=report_url, seen=doc.fetched_at, hint_code=hint_code)
-    return Written(sha, fetch_id, report if record is not None else "none")
+        if hints is not None:
+            enqueue(db, sha, fetch_id, {**hints, "url": doc.url, "seen": doc.fetched_at, "hint_code": hint_code})
+    return Written(sha, fetch_id, "pending" if hints is not None else report if record is not None else "none")
+
+
+def write_parsed(archive: Archive, claim: Claim, record: dict | None, *, twins: bool = True,
+                 state: str = "done") -> str:
+    """The parse pool's write of one claimed document: its report (or the note that it is another URL's report
+    in another rendering), and the queue row marked `state` (done; error: the parser crashed on it), in one
+    transaction. Returns what came of it: the
+    report's status, "twin", "none" (nothing to parse: a list or wrapper page), or "known" (already parsed)."""
+    hints = claim.hints
+    with _transaction(archive) as db:
+        row = db.execute("SELECT state FROM parse_queue WHERE sha256 = ?", [claim.sha256]).fetchone()
+        if row is not None and row[0] in ("done", "error"):
+            return "known"  # another worker finished it meanwhile (its lease had run out): written once
+        if record is None:
+            outcome = "none"
+        elif db["reports"].count_where("sha256 = ?", [claim.sha256]):
+            outcome = "known"
+        elif twins and (twin := twin_report(db, record, exclude_url=hints.get("url"))) is not None:
+            if claim.fetch_id is not None:
+                db["fetches"].update(claim.fetch_id, {"note": f"same report as #{twin} (another rendering)"})
+            outcome = "twin"
+        else:
+            save_report(db, record, source_url=hints.get("url"), seen=hints.get("seen"),
+                        hint_code=hints.get("hint_code"))
+            outcome = record["status"]
+        finish(db, claim.sha256, state, outcome)
+    return outcome
 
 
 def write_members(archive: Archive, container: Arrival, source: str, members: list[tuple[bytes, dict]]) -> int:

@@ -8,17 +8,27 @@ cost of re-crawling an unchanged farm (requests and bytes as a fraction of the f
 - Re-crawl: the same farm, same generation, into the same archive: conditional requests for every archived
   document (304 when unchanged); list pages are re-read (new reports appear there).
 
-Usage: python bench/crawl_bench.py [--seed 1] [--counties 6]
+- Parse pool (issue 13): the first crawl with `--parse-workers N` (the crawl worker archives, N parse workers
+  parse beside it) and with `--parse-workers 0` (parsed inside the crawl, as before), each into a fresh
+  archive. Requests/s is the farm's request count over the crawl's own elapsed time (Scrapy's
+  elapsed_time_seconds, as for `scrapy bench`); CPU seconds are the crawl process's own (pool apart), and
+  `scrapy bench`'s own (its process, not its local server), each including interpreter start-up.
+
+Usage: python bench/crawl_bench.py [--seed 1] [--counties 6] [--parse-workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,61 +38,95 @@ from nianbao.demo import FARM_SETTINGS, child_env  # noqa: E402
 from synth.farm import Farm  # noqa: E402
 from synth.farm.sources import farm_sources  # noqa: E402
 
+CPU_AT_EXIT = ("import atexit, resource, sys; atexit.register(lambda: sys.stderr.write("
+               "'BENCH_CPU %f\\n' % sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))); "
+               "from scrapy.cmdline import execute; execute()")
 
-def scrapy_bench() -> float:
-    """Pages per second of `scrapy bench` (the last 'Crawled N pages' line over its elapsed time)."""
-    out = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", "LOG_LEVEL=INFO", "-s",
+
+def scrapy_bench() -> dict[str, float]:
+    """`scrapy bench`: pages/s (responses over its elapsed time) and pages per CPU-second of its own process."""
+    out = subprocess.run([sys.executable, "-c", CPU_AT_EXIT, "bench", "-s", "LOG_LEVEL=INFO", "-s",
                           "CLOSESPIDER_TIMEOUT=10"], capture_output=True, text=True, cwd=tempfile.gettempdir(),
                          env=_env(), timeout=300).stderr
     pages = int(re.findall(r"'response_received_count': (\d+)", out)[-1])
     elapsed = float(re.findall(r"'elapsed_time_seconds': ([\d.]+)", out)[-1])
-    return pages / elapsed
+    cpu = float(re.findall(r"BENCH_CPU ([\d.]+)", out)[-1])
+    return {"pages": pages, "rps": pages / elapsed, "cpu_s": cpu, "per_cpu_s": pages / cpu}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _env() -> dict[str, str]:
     return {**child_env(), "PYTHONPATH": str(ROOT)}
 
 
-def crawl(farm: Farm, archive: Path, sources: Path) -> dict[str, float]:
+def crawl(farm: Farm, archive: Path, sources: Path, workers: int | None = None) -> dict[str, float]:
     farm.clear_requests()
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources", str(sources),
-                    "--proxy", farm.proxy_url, *FARM_SETTINGS], check=True, env=_env(), capture_output=True)
-    wall = time.perf_counter() - start
+    pool = ["--parse-workers", str(workers)] if workers is not None else []
+    start, cpu_before = time.perf_counter(), _children_cpu()
+    out = subprocess.run([sys.executable, "-m", "nianbao", "crawl", "--archive", str(archive), "--sources",
+                          str(sources), "--proxy", farm.proxy_url, *FARM_SETTINGS, *pool], check=True, env=_env(),
+                         capture_output=True, text=True).stdout
+    wall, total_cpu = time.perf_counter() - start, _children_cpu() - cpu_before
     log = farm.requests
-    return {"wall_s": wall, "requests": len(log), "bytes": sum(r.bytes for r in log),
-            "conditional": sum(r.conditional for r in log), "not_modified": sum(r.status == 304 for r in log),
-            "rps": len(log) / wall}
+    found = re.search(r"drained ([\d.]+) s after the crawl's ([\d.]+) s; CPU s: crawl ([\d.]+), pool ([\d.]+)", out)
+    drain, elapsed, crawl_cpu, pool_cpu = (float(g) for g in found.groups()) if found else (0.0, wall, total_cpu, 0.0)
+    with closing(sqlite3.connect(archive / "nianbao.db")) as db:
+        parsed = db.execute("SELECT count(*) FROM parse_queue").fetchone()[0] if found else None
+    return {"wall_s": wall, "elapsed_s": elapsed, "drain_s": drain, "requests": len(log), "queued_total": parsed,
+            "bytes": sum(r.bytes for r in log), "conditional": sum(r.conditional for r in log),
+            "not_modified": sum(r.status == 304 for r in log), "rps": len(log) / elapsed,
+            "crawl_cpu_s": crawl_cpu, "pool_cpu_s": pool_cpu, "per_cpu_s": len(log) / crawl_cpu}
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--counties", type=int, default=6)
+    ap.add_argument("--parse-workers", type=int, default=2)
     args = ap.parse_args()
     from crawler.sources import write_sources
 
+    print(f"load average at start: {load()} ({os.cpu_count()} cores)")
     baseline = scrapy_bench()
-    print(f"scrapy bench: {baseline:.1f} pages/s")
+    print(f"scrapy bench: {baseline}")
     with tempfile.TemporaryDirectory(prefix="nianbao-crawl-bench-") as tmp_name, \
             Farm(seed=args.seed, n_counties=args.counties) as farm:
         tmp = Path(tmp_name)
         sources = tmp / "sources.csv"
         write_sources(farm_sources(farm.manifest()), sources)
-        first = crawl(farm, tmp / "archive", sources)
-        again = crawl(farm, tmp / "archive", sources)
-    print(f"first crawl: {first}")
+        pooled = crawl(farm, tmp / "archive", sources, args.parse_workers)
+        again = crawl(farm, tmp / "archive", sources, args.parse_workers)
+        inline = crawl(farm, tmp / "inline", sources, 0)
+    print(f"first crawl, pool of {args.parse_workers}: {pooled}")
     print(f"re-crawl:    {again}")
+    print(f"first crawl, parsed inline: {inline}")
+    print(f"load average at end: {load()}")
+    n = args.parse_workers
     print("\n| measure | value |\n|---|---|")
-    print(f"| scrapy bench (pages/s) | {baseline:.1f} |")
-    print(f"| first crawl: requests, wall s, requests/s | {first['requests']}, {first['wall_s']:.1f}, "
-          f"{first['rps']:.1f} |")
-    print(f"| first crawl throughput / scrapy bench | {first['rps'] / baseline:.3f}× |")
+    print(f"| scrapy bench: pages/s, pages per CPU-second | {baseline['rps']:.1f}, {baseline['per_cpu_s']:.1f} |")
+    for name, run in ((f"first crawl, {n} parse workers", pooled), ("first crawl, parsed inline", inline)):
+        print(f"| {name}: requests, crawl s (+ drain s), requests/s | {run['requests']}, {run['elapsed_s']:.1f} "
+              f"(+{run['drain_s']:.1f}), {run['rps']:.1f} |")
+        print(f"| {name}: requests/s / scrapy bench | **{run['rps'] / baseline['rps']:.2f}×** |")
+        ratio = run["per_cpu_s"] / baseline["per_cpu_s"]
+        if run["queued_total"]:
+            print(f"| {name}: documents queued for the pool (archive total), pool CPU-s per document | "
+                  f"{run['queued_total']}, {run['pool_cpu_s'] / run['queued_total']:.3f} |")
+        print(f"| {name}: crawl CPU s, pool CPU s, requests per crawl CPU-s / scrapy bench's | "
+              f"{run['crawl_cpu_s']:.1f}, {run['pool_cpu_s']:.1f}, **{ratio:.2f}×** |")
     print(f"| re-crawl: requests, conditional, 304s | {again['requests']}, {again['conditional']}, "
           f"{again['not_modified']} |")
-    print(f"| re-crawl requests / first | {again['requests'] / first['requests']:.1%} |")
-    print(f"| re-crawl bytes / first | {again['bytes'] / first['bytes']:.1%} ({again['bytes']:,} of "
-          f"{first['bytes']:,}) |")
+    print(f"| re-crawl requests / first | {again['requests'] / pooled['requests']:.1%} |")
+    print(f"| re-crawl bytes / first | {again['bytes'] / pooled['bytes']:.1%} ({again['bytes']:,} of "
+          f"{pooled['bytes']:,}) |")
 
 
 if __name__ == "__main__":

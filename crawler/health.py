@@ -74,6 +74,8 @@ class HealthExtension:
         db_path = Path(self.crawler.settings.get("NIANBAO_ARCHIVE") or "") / "nianbao.db"
         if crawl_id is None or self.crawler.settings.get("NIANBAO_ARCHIVE_WRITER") == "queue" or not db_path.exists():
             return  # queue mode: the archive writer parses, not this worker
+        if self.crawler.settings.getbool("NIANBAO_PARSE_DEFERRED"):
+            return  # the parse pool parses; `nianbao crawl` counts once it has drained (nianbao/crawl.py)
         with closing(sqlite3.connect(db_path, timeout=60)) as db:
             parsed, errors = parse_errors(db, crawl_id)
         stats.set_value("nianbao/parsed", parsed)

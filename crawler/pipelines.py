@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import asdict
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from archive.coverage import record_coverage
 from archive.directory import Archive
@@ -125,6 +126,10 @@ class ArchivePipeline:
         self.worker = worker_id() if distributed else None
         self.user_agent = crawler.settings.get("USER_AGENT") if crawler is not None else USER_AGENT
         self.stopping = False
+        # `nianbao crawl --parse-workers N` (N > 0): archive only; the parse pool parses (nianbao/parsepool.py)
+        self.deferred = crawler is not None and crawler.settings.getbool("NIANBAO_PARSE_DEFERRED")
+        self._thread: Any = None
+        self._local = threading.local()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -134,7 +139,12 @@ class ArchivePipeline:
 
     @property
     def archive(self) -> Archive:
-        """The open archive; a real error (not an assert, which `python -O` drops) when used before opening."""
+        """The open archive; a real error (not an assert, which `python -O` drops) when used before opening.
+        The writer thread (deferred parsing) has its own connection: SQLite's are not shared across threads."""
+        if "nianbao-archive-writer" in threading.current_thread().name:
+            if getattr(self._local, "archive", None) is None:
+                self._local.archive = Archive.open(self.archive_dir)
+            return self._local.archive
         if self._archive is None:
             raise RuntimeError("ArchivePipeline used before open_spider() opened the archive")
         return self._archive
@@ -150,6 +160,9 @@ class ArchivePipeline:
         self.archive = Archive.open(self.archive_dir)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self._thread is not None:  # every item is written by now (Scrapy waits for them)
+            self._thread.stop()
+            self._thread = None
         if self._archive is None:
             return
         spider = self._spider(spider)
@@ -174,14 +187,41 @@ class ArchivePipeline:
             except ArchiveWriteError as exc:
                 logger.error("could not record the crawl's end: %s", exc)
 
-    def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> FetchedDocument:
+    def process_item(self, item: FetchedDocument, spider: Spider | None = None) -> Any:
+        crawl_id = getattr(self._spider(spider), "crawl_id", None)
+        if self.deferred:  # the pool parses; archiving (fsyncs, SQLite) runs off the reactor, downloads go on
+            return self._write_off_reactor(item, crawl_id)
         try:
-            self.write(item, getattr(self._spider(spider), "crawl_id", None), self.worker)
+            self.write(item, crawl_id, self.worker)
         except ArchiveWriteError as exc:  # a full disk: stop cleanly, the same crawl resumes once there is room
             self._stop(str(exc))
             raise DropItem(str(exc)) from None
+        return self._written(item)
+
+    def _written(self, item: FetchedDocument) -> FetchedDocument:
         item_written(self.crawler, item)
         return item
+
+    async def _write_off_reactor(self, item: FetchedDocument, crawl_id: int | None) -> FetchedDocument:
+        from twisted.internet import reactor, threads
+
+        try:
+            await maybe_deferred_to_future(threads.deferToThreadPool(reactor, self._writer_thread(), self.write,
+                                                                     item, crawl_id, self.worker))
+        except ArchiveWriteError as exc:
+            self._stop(str(exc))
+            raise DropItem(str(exc)) from None
+        return self._written(item)
+
+    def _writer_thread(self) -> Any:
+        """One thread, with its own SQLite connection, writes in arrival order (an article before the
+        attachments its page linked, as resume expects)."""
+        if self._thread is None:
+            from twisted.python.threadpool import ThreadPool
+
+            self._thread = ThreadPool(1, 1, name="nianbao-archive-writer")
+            self._thread.start()
+        return self._thread
 
     def _stop(self, message: str) -> None:
         logger.error("archive write failed, stopping the crawl: %s", message)
@@ -225,26 +265,48 @@ class ArchivePipeline:
                                                            "headers")}
         doc = Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
                       headers=item.headers, fetch=fetch)
+        # a ZIP is parsed here, with its members (each its own document); everything else by the parse pool
+        deferrable = self.deferred and sniff(item.body, item.url) != "zip"
+        defer = (lambda sha, fmt: self._defer(item, sha, fmt)) if deferrable else None
         written = write_document(archive, doc, lambda sha, fmt: self._parse(item, sha, fmt), twins=True,
-                                 hint_code=item.division_code)
+                                 hint_code=item.division_code, defer=defer)
         if written.report == "new" and sniff(item.body, item.url) == "zip":  # each member its own document
             write_members(archive, doc, item.url, zip_members(item.body, item.url))
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
         """The report a new document holds; None for lists, wrapper pages, page images and bytes parsed before."""
+        hints = self._defer(item, sha, fmt)
+        return report_of(item.body, hints) if hints is not None else None
+
+    def _defer(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
+        """What parsing this document needs later (the page's meta tags, title year, attachments); None when
+        it is not a report to parse: a list page, a page image, bytes parsed before."""
         if item.kind not in ("article", "attachment"):
             return None
         if fmt in NEVER_A_REPORT_ALONE or self.archive.db["reports"].count_where("sha256 = ?", [sha]):
             return None
-        record = parse(item.body, source=item.url, content_type=item.headers.get("Content-Type"))
-        if item.kind == "article" and item.attachments and not _has_tables(record):
-            if not all(is_image(u) for u in item.attachments):
-                return None  # a wrapper page: the report is its attachment
-            record["status"] = "image_only"
-            record["errors"] = [*record.get("errors", []), f"the report is printed as {len(item.attachments)} "
-                                "image(s) on the page; OCR is not done"]
-        _fill_from_page(record, item)
-        return record
+        return parse_hints(item)
+
+
+def parse_hints(item: FetchedDocument) -> dict[str, Any]:
+    """The parts of a fetched item that parsing reads besides the bytes (JSON-able: they wait in the queue)."""
+    return {"url": item.url, "kind": item.kind, "content_type": item.headers.get("Content-Type"),
+            "attachments": item.attachments, "meta": item.meta, "title_year": item.title_year}
+
+
+def report_of(body: bytes, hints: dict[str, Any]) -> dict | None:
+    """Parse one archived document with what its page said (inline in the crawler, or in a parse worker);
+    None for an article page that only wraps its attachment (the attachment is the report)."""
+    record = parse(body, source=hints["url"], content_type=hints.get("content_type"))
+    attachments = hints.get("attachments") or []
+    if hints.get("kind") == "article" and attachments and not _has_tables(record):
+        if not all(is_image(u) for u in attachments):
+            return None  # a wrapper page: the report is its attachment
+        record["status"] = "image_only"
+        record["errors"] = [*record.get("errors", []), f"the report is printed as {len(attachments)} "
+                            "image(s) on the page; OCR is not done"]
+    _fill_from_page(record, hints.get("meta") or {}, hints.get("title_year"))
+    return record
 
 
 def _meta_json(item: FetchedDocument) -> str | None:
@@ -257,12 +319,12 @@ def _has_tables(record: dict) -> bool:
     return any(record[t] for t in ("proactive", "requests", "review_litigation"))
 
 
-def _fill_from_page(record: dict, item: FetchedDocument) -> None:
+def _fill_from_page(record: dict, meta: dict[str, str], title_year: int | None) -> None:
     """What the document does not say itself, the page that linked it does (meta tags, list title)."""
     for key, meta_key in (("title", "ArticleTitle"), ("published", "PubDate")):
-        if not record.get(key) and item.meta.get(meta_key):
-            record[key] = item.meta[meta_key] if key == "title" else item.meta[meta_key][:10]
-    if not record.get("year") and item.title_year:
-        record["year"] = item.title_year
-    if not record.get("agency") and item.meta.get("agency"):
-        record["agency"] = item.meta["agency"]
+        if not record.get(key) and meta.get(meta_key):
+            record[key] = meta[meta_key] if key == "title" else meta[meta_key][:10]
+    if not record.get("year") and title_year:
+        record["year"] = title_year
+    if not record.get("agency") and meta.get("agency"):
+        record["agency"] = meta["agency"]

@@ -61,7 +61,8 @@ def run_crawl(archive_dir: str, spider: str = "reports", *, sources_path: str | 
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     keys = ("downloader/request_count", "downloader/response_bytes", "item_scraped_count", "finish_reason",
-            "nianbao/tracebacks", "nianbao/first_errors", "nianbao/parsed", "nianbao/parse_errors")
+            "nianbao/tracebacks", "nianbao/first_errors", "nianbao/parsed", "nianbao/parse_errors",
+            "elapsed_time_seconds")
     return {**{k: stats.get(k) for k in keys}, "crawl_id": getattr(crawler.spider, "crawl_id", None)}
 
 
@@ -81,9 +82,11 @@ def crawl_once(archive_dir: str, *, wait: bool = False, say: Callable[[str], Non
         return RUN_FINISHED
     queue_mode = (options.get("extra") or {}).get("NIANBAO_ARCHIVE_WRITER") == "queue"
     lock = nullcontext() if queue_mode else archive_lock(archive_dir, wait=wait, shared=bool(redis_url), say=say)
+    workers = pool_size(options.pop("parse_workers", None), queue_mode)
     try:
         with lock:
-            stats = run_crawl(archive_dir, **options)
+            stats = crawl_with_pool(archive_dir, workers, say, options) if workers else run_crawl(archive_dir,
+                                                                                                    **options)
     except ArchiveBusy as exc:
         say(str(exc))
         return ARCHIVE_BUSY
@@ -92,3 +95,45 @@ def crawl_once(archive_dir: str, *, wait: bool = False, say: Callable[[str], Non
         logging.getLogger("nianbao").log(logging.INFO if outcome.exit_code == 0 else logging.ERROR, outcome.text)
     say(outcome.text)
     return outcome.exit_code
+
+
+def pool_size(asked: int | None, queue_mode: bool) -> int:
+    """Parse workers to start: as asked, else one per core; none in queue mode (the archive writer parses)."""
+    if queue_mode:
+        return 0
+    return asked if asked is not None else max(1, os.cpu_count() or 1)
+
+
+def crawl_with_pool(archive_dir: str, workers: int, say: Callable[[str], None],
+                    options: dict[str, Any]) -> dict[str, Any]:
+    """The crawl archives only; `workers` parse workers parse beside it. Waits for the pool to drain, then
+    counts the crawl's parsed documents (what the crawl's own stats could not know yet)."""
+    import resource
+    import sqlite3
+    import time
+    from contextlib import closing
+
+    from archive.directory import Archive
+    from crawler.health import PARSE_ERROR_LIMIT, abnormal, parse_errors
+    from nianbao.parsepool import ParsePool, pool_cpu_seconds
+
+    Archive.open(archive_dir)  # migrated once here, before the workers open it
+    options["extra"] = {**(options.get("extra") or {}), "NIANBAO_PARSE_DEFERRED": "True"}
+    with ParsePool(archive_dir, workers, say) as pool:
+        stats = run_crawl(archive_dir, **options)
+        crawl_cpu = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        if stats.get("finish_reason") == "finished":  # stopped early: what is pending waits for the next run
+            pool.drain()
+    if stats.get("crawl_id") is not None:
+        with closing(sqlite3.connect(Path(archive_dir) / "nianbao.db", timeout=60)) as db:
+            parsed, errors = parse_errors(db, stats["crawl_id"])
+        stats["nianbao/parsed"], stats["nianbao/parse_errors"] = parsed, errors
+        if abnormal(parsed, errors):  # what HealthExtension logs when parsing is inline
+            logging.getLogger("crawler.health").error(
+                "ABNORMAL PARSE-ERROR RATE in crawl #%d: %d of %d documents parsed with status 'error' (over %d%%); "
+                "see reports.errors", stats["crawl_id"], errors, parsed, PARSE_ERROR_LIMIT * 100)
+    say(f"parse pool: {workers} worker(s), drained {time.perf_counter() - started:.1f} s after the crawl's "
+        f"{stats.get('elapsed_time_seconds') or 0:.1f} s; CPU s: crawl {crawl_cpu.ru_utime + crawl_cpu.ru_stime:.1f}, "
+        f"pool {pool_cpu_seconds():.1f}")
+    return stats

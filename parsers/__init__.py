@@ -86,6 +86,12 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
     return record
 
 
+def failed_record(sha256: str, fmt: str, source: str, message: str) -> dict:
+    """The record of a document whose parsing never finished (it killed the parse worker): status error."""
+    return {"source": source, "sha256": sha256, "format": fmt, "parser_version": PARSER_VERSION,
+            **_failed("error", message)}
+
+
 def skipped(path: str | Path, why: str) -> dict:
     """The record of a path that was not read (not a regular file, unreadable, over the size limit)."""
     record = _shell(display_name(path), b"", "unknown")

@@ -26,9 +26,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     with Farm(seed=1) as farm:
         sources = sources_csv(farm, tmp / "sources.csv")
         archive = tmp / "archive"
-        run_crawl(archive, sources, farm)
+        out = run_crawl(archive, sources, farm)
         first = {"manifest": farm.manifest(), "requests": farm.requests,
-                 "reports": archive_reports(archive)}
+                 "reports": archive_reports(archive), "output": out}
         farm.clear_requests()
         farm.set_generation(1)
         run_crawl(archive, sources, farm)
@@ -111,3 +111,15 @@ def test_crawl_recorded_with_meta_tags(crawled: dict[str, Any]) -> None:
     assert metas
     assert sum("SiteIDCode" in m and "PubDate" in m for m in metas) > len(metas) * 0.9
     assert query(crawled["archive"], "SELECT count(*) FROM crawls WHERE finished_at IS NOT NULL")[0][0] == 2
+
+
+def test_reports_parsed_by_the_pool_which_drained_before_the_summary(crawled: dict[str, Any]) -> None:
+    """`nianbao crawl` archives only; its parse pool parsed every report before the crawl reported."""
+    assert "parse pool:" in crawled["gen0"]["output"]
+    states = dict(query(crawled["archive"], "SELECT state, count(*) FROM parse_queue GROUP BY state"))
+    assert states.get("done", 0) >= len(crawled["gen0"]["reports"]) > 0
+    assert set(states) == {"done"}  # nothing left pending, nothing crashed
+    workers = {w for (w,) in query(crawled["archive"], "SELECT DISTINCT worker FROM parse_queue")}
+    assert workers
+    assert all("-parse" in w for w in workers)
+    assert query(crawled["archive"], "SELECT count(*) FROM fetches WHERE note LIKE 'same report as #%'")[0][0] > 0
