@@ -240,9 +240,7 @@ class ArchivePipeline:
         if item.kind == "article" and item.attachments and not _has_tables(record):
             if not all(is_image(u) for u in item.attachments):
                 return None  # a wrapper page: the report is its attachment
-            record["status"] = "image_only"
-            record["errors"] = [*record.get("errors", []), f"the report is printed as {len(item.attachments)} "
-                                "image(s) on the page; OCR is not done"]
+            mark_image_only(record, len(item.attachments))
         _fill_from_page(record, item)
         return record
 
@@ -251,6 +249,17 @@ def _meta_json(item: FetchedDocument) -> str | None:
     """Page meta tags and the attachments the page links (a resumed crawl fetches those it had not reached)."""
     meta = {**item.meta, **({"attachments": item.attachments} if item.attachments else {})}
     return json.dumps(meta, ensure_ascii=False) if meta else None
+
+
+NOT_READ_YET = "not read by OCR yet"
+
+
+def mark_image_only(record: dict, pages: int) -> None:
+    """An article whose report is its page images. The crawl does not OCR them (seconds of CPU per page in the
+    reactor thread): `nianbao ocr` reads the archived images afterwards (nianbao/page_ocr.py)."""
+    record["status"] = "image_only"
+    record["errors"] = [*record.get("errors", []), f"the report is printed as {pages} image(s) on the page; "
+                        f"{NOT_READ_YET} (`nianbao ocr` reads them)"]
 
 
 def _has_tables(record: dict) -> bool:
