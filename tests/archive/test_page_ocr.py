@@ -107,3 +107,5 @@ def test_image_only_article_becomes_a_report_with_ocr_numbers_and_reparse_keeps_
     assert (again["status"], again["version"], again["is_current"]) == ("partial", 1, 1)
     assert _values(archive, before["id"]) == values
     assert db["value_changes"].count == changes
+    checked = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
+    assert checked.exit_code == 0, checked.output  # the report still has its document (the article)
