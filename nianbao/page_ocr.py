@@ -15,6 +15,8 @@ all archived yet, leave the record `image_only` with the reason.
 
 from __future__ import annotations
 
+from w3lib.url import safe_url_string
+
 from archive.directory import Archive
 from archive.rawstore import CorruptDocument
 from crawler.pipelines import NOT_READ_YET
@@ -28,8 +30,9 @@ def archived_pages(archive: Archive, urls: list[str]) -> tuple[list[bytes], str 
     """The newest archived copy of each page image, in order; ([], why) when one is missing."""
     pages = []
     for n, url in enumerate(urls, start=1):
-        row = archive.db.execute("SELECT sha256 FROM fetches WHERE url = ? AND outcome = 'ok' AND sha256 IS NOT NULL "
-                                 "ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        row = archive.db.execute("SELECT sha256 FROM fetches WHERE url IN (?, ?) AND outcome = 'ok' "
+                                 "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                 [url, safe_url_string(url)]).fetchone()  # as Scrapy requested it (escaped)
         if row is None:
             return [], f"page image {n} of {len(urls)} is not archived yet; `nianbao ocr` reads them once it is"
         try:

@@ -73,6 +73,19 @@ def test_page_images_not_archived_keep_the_report_image_only_with_the_reason(tmp
     assert archive.db["report_values"].count == 0
 
 
+def test_page_images_are_found_under_the_escaped_url_scrapy_fetched_them_at(tmp_path: Path) -> None:
+    """A page lists 第1页.jpg; Scrapy requests (and the fetch row records) %E7%AC%AC1%E9%A1%B5.jpg."""
+    from scrapy import Request
+
+    from nianbao.page_ocr import archived_pages
+
+    listed = "https://www.hy.gov.cn/a/第1页.jpg"
+    fetched = Request(listed).url
+    assert fetched != listed
+    archive = _crawl(tmp_path, {fetched: b"\xff\xd8\xff\xe0 a JPEG"})
+    assert archived_pages(archive, [listed]) == ([b"\xff\xd8\xff\xe0 a JPEG"], None)
+
+
 @needs_ocr
 @pytest.mark.slow
 def test_image_only_article_becomes_a_report_with_ocr_numbers_and_reparse_keeps_it(tmp_path: Path) -> None:
