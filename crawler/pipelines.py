@@ -302,9 +302,7 @@ def report_of(body: bytes, hints: dict[str, Any]) -> dict | None:
     if hints.get("kind") == "article" and attachments and not _has_tables(record):
         if not all(is_image(u) for u in attachments):
             return None  # a wrapper page: the report is its attachment
-        record["status"] = "image_only"
-        record["errors"] = [*record.get("errors", []), f"the report is printed as {len(attachments)} "
-                            "image(s) on the page; OCR is not done"]
+        mark_image_only(record, len(attachments))
     _fill_from_page(record, hints.get("meta") or {}, hints.get("title_year"))
     return record
 
@@ -313,6 +311,17 @@ def _meta_json(item: FetchedDocument) -> str | None:
     """Page meta tags and the attachments the page links (a resumed crawl fetches those it had not reached)."""
     meta = {**item.meta, **({"attachments": item.attachments} if item.attachments else {})}
     return json.dumps(meta, ensure_ascii=False) if meta else None
+
+
+NOT_READ_YET = "not read by OCR yet"
+
+
+def mark_image_only(record: dict, pages: int) -> None:
+    """An article whose report is its page images. The crawl does not OCR them (seconds of CPU per page in the
+    reactor thread): `nianbao ocr` reads the archived images afterwards (nianbao/page_ocr.py)."""
+    record["status"] = "image_only"
+    record["errors"] = [*record.get("errors", []), f"the report is printed as {pages} image(s) on the page; "
+                        f"{NOT_READ_YET} (`nianbao ocr` reads them)"]
 
 
 def _has_tables(record: dict) -> bool:

@@ -134,6 +134,28 @@ def reparse(archive_dir: str, status: str | None) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@ARCHIVE_OPTION
+def ocr(archive_dir: str) -> None:
+    """Read by OCR the reports still `image_only`: articles printed as page images (the crawl archives the
+    images but does not OCR them: seconds of CPU per page) and scanned documents. Each becomes `ok` or `partial`
+    with per-cell OCR confidence and review flags, under the same report row (nianbao/page_ocr.py).
+
+    Example: nianbao ocr --archive var/archive
+    """
+    from nianbao.pipeline import Archive
+    from nianbao.pipeline import reparse as run
+
+    archive = Archive.open(archive_dir)
+    outcome = run(archive, "image_only")
+    for problem in outcome.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(f"image-only reports: {dict(outcome.counts)}; by status now: {dict(outcome.statuses)}")
+    _refresh_flags(archive.db)
+    if outcome.problems:
+        sys.exit(1)
+
+
 def _refresh_flags(db) -> None:
     from archive.flags import refresh_flags
 

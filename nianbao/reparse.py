@@ -2,8 +2,9 @@
 
 Every document counts, not only rows of `reports`: a wrapper page or a twin that an older parser set aside
 may be a report now. The crawl's decisions are taken again from what the fetches table kept of the page
-(kind, meta tags, the attachments it linked): a page whose report is printed as images stays `image_only`
-(not `ok` with no numbers), a wrapper page stays a wrapper, a twin of another report stays out.
+(kind, meta tags, the attachments it linked): a page whose report is printed as images is read by OCR from its
+archived page images (nianbao/page_ocr.py; `image_only` while they cannot be read, never `ok` with no numbers),
+a wrapper page stays a wrapper, a twin of another report stays out.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from dataclasses import dataclass
 from archive.db import write_transaction
 from archive.rawstore import CorruptDocument
 from archive.save import now, save_report, twin_report
-from crawler.items import FetchedDocument
-from crawler.pipelines import _fill_from_page, _has_tables
+from crawler.pipelines import _fill_from_page, _has_tables, mark_image_only
 from crawler.titles import report_year
 from crawler.urls import is_image
+from nianbao.page_ocr import ocr_article
 from nianbao.pipeline import Archive, Outcome
 from parsers import parse
 
@@ -48,23 +49,22 @@ def _context(archive: Archive, sha: str) -> Context | None:
     return Context(row[0], row[1], row[2], headers.get("content-type"), meta, attachments)
 
 
-def record_in_context(data: bytes, ctx: Context) -> dict | None:
-    """The report this document holds, decided as the crawl decides; None for wrapper pages and list pages."""
+def record_in_context(data: bytes, ctx: Context, archive: Archive | None = None) -> dict | None:
+    """The report this document holds, decided as the crawl decides; None for wrapper pages and list pages.
+    Given the archive, an article printed as page images is read by OCR from its archived images."""
     if ctx.kind not in (None, "article", "attachment"):
         return None
     record = parse(data, source=ctx.url, content_type=ctx.content_type)
-    if ctx.kind == "article" and ctx.attachments and not _has_tables(record):
+    printed_as_images = ctx.kind == "article" and bool(ctx.attachments) and not _has_tables(record)
+    if printed_as_images:
         if not all(is_image(u) for u in ctx.attachments):
             return None
-        record["status"] = "image_only"
-        record["errors"] = [*record.get("errors", []), f"the report is printed as {len(ctx.attachments)} "
-                            "image(s) on the page; OCR is not done"]
+        mark_image_only(record, len(ctx.attachments))
     if ctx.kind is not None:
         title = ctx.meta.get("ArticleTitle") or ""
-        item = FetchedDocument(url=ctx.url, final_url=ctx.url, http_status=200, headers={}, body=b"",
-                               fetched_at=ctx.fetched_at or "", kind=ctx.kind, meta=ctx.meta,
-                               title_year=report_year(title) if title else None)
-        _fill_from_page(record, item)
+        _fill_from_page(record, ctx.meta, report_year(title) if title else None)
+    if printed_as_images and archive is not None:
+        return ocr_article(archive, record, ctx.url, ctx.attachments)
     return record
 
 
@@ -94,7 +94,7 @@ def reparse_documents(archive: Archive, only_status: str | None = None) -> Outco
             outcome.problems.append(f"document {sha}: {kind.replace('_', ' ')} file; run `nianbao verify --repair`, "
                                     "or ingest the original file again")
             continue
-        record = record_in_context(data, ctx)
+        record = record_in_context(data, ctx, archive)
         if record is None:
             outcome.counts["wrapper or list page"] += 1
             continue

@@ -332,6 +332,7 @@ def review_ocr(record: dict, doc: Document) -> dict:
             cell["review"] = "; ".join(reasons)
             flagged += 1
     record["source_kind"] = "ocr"
+    record["sources"] = {part: "ocr" if kind == "table" else kind for part, kind in record["sources"].items()}
     record["ocr"] = {"engine": doc.meta.get("ocr_engine"), "cells": len(record["cells"]), "review": flagged,
                      "skew_degrees": doc.meta.get("skew")}
     if flagged and record["status"] == "ok":

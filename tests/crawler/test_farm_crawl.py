@@ -123,3 +123,21 @@ def test_reports_parsed_by_the_pool_which_drained_before_the_summary(crawled: di
     assert workers
     assert all("-parse" in w for w in workers)
     assert query(crawled["archive"], "SELECT count(*) FROM fetches WHERE note LIKE 'same report as #%'")[0][0] > 0
+
+
+def test_image_only_articles_have_every_page_image_archived_for_ocr(crawled: dict[str, Any]) -> None:
+    """The farm's reports printed as page images: the crawl archives the article as `image_only` and its images;
+    `nianbao ocr` finds each image by the URL the article's fetch row lists (no OCR here: it is slow)."""
+    from nianbao.page_ocr import archived_pages
+    from nianbao.pipeline import Archive
+
+    rows = query(crawled["archive"], "SELECT f.url, f.meta FROM reports r JOIN fetches f ON f.sha256 = r.sha256 "
+                                     "WHERE r.status = 'image_only' AND f.kind = 'article' AND f.outcome = 'ok'")
+    assert rows, "the farm plants image-only reports"
+    archive = Archive.open(str(crawled["archive"]))
+    for url, meta in rows:
+        images = json.loads(meta)["attachments"]
+        pages, missing = archived_pages(archive, images)
+        assert missing is None, (url, missing)
+        assert len(pages) == len(images) >= 1
+        assert all(p[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
