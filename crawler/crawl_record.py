@@ -11,13 +11,14 @@ from sqlite_utils import Database
 
 from archive.db import write_transaction
 from archive.save import now
+from crawler.health import PARSE_ERROR_LIMIT
 from crawler.sources import Source
 
 logger = logging.getLogger(__name__)
 
 # Above this share of a crawl's parsed documents with status "error" (the parser itself failed, not the
 # document), something is wrong with the installation (templates unreadable, a broken dependency), not the data.
-MAX_PARSE_ERROR_RATE = 0.2
+MAX_PARSE_ERROR_RATE = PARSE_ERROR_LIMIT  # the one limit; crawler.health judges the exit status by it
 
 
 def record_sources(db: Database, sources: list[Source]) -> None:

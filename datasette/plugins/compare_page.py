@@ -9,12 +9,11 @@ archive.compare (pure); every query takes bound parameters.
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Response
 
 from archive.compare import MAX_COLUMNS, columns, figure_rows
+from nianbao.site_access import archive_database
 
-CONFIG = "nianbao"
-DEFAULT_DB = "nianbao"
 REPORT_COLUMNS = """
 SELECT r.id, r.agency_id, r.year, r.version, r.is_current, r.status, r.published, r.title,
   coalesce(a.name, r.agency) AS agency_name, a.level AS agency_level, a.division_code, d.name AS county, d.province,
@@ -67,11 +66,8 @@ async def _neighbours(db, cols: list[dict], query: str) -> list[dict]:
 
 
 async def serve_compare(datasette, request):
-    config = datasette.plugin_config(CONFIG) or {}
-    name = config.get("database", DEFAULT_DB)
-    if not await datasette.permission_allowed(request.actor, "view-database", name, default=True):
-        raise NotFound("not found")
-    db = datasette.get_database(name)
+    _, db = await archive_database(datasette, request)
+    name = db.name
     cols = columns(await _select(db, request))
     values: dict[int, list[dict]] = {}
     for c in cols:

@@ -4,26 +4,21 @@ Pages link them with <link rel="alternate" type="application/atom+xml">."""
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Response
 
 from archive.feeds import LIMIT, atom, feed_sql, select
-
-CONFIG = "nianbao"
-DEFAULT_DB = "nianbao"
+from nianbao.site_access import archive_database
 
 
 async def serve_feed(datasette, request):
-    config = datasette.plugin_config(CONFIG) or {}
-    name = config.get("database", DEFAULT_DB)
-    if not await datasette.permission_allowed(request.actor, "view-database", name, default=True):
-        raise NotFound("not found")
+    _, db = await archive_database(datasette, request)
     kind = request.url_vars["kind"]
     province = request.args.get("province", "")[:40]
     agency = request.args.get("agency", "")
     if agency and not (agency.isdigit() and len(agency) < 12):
         return Response.text("agency: an agency id (a number) expected", status=400)
     params = {"province": province, "agency": agency, "limit": LIMIT * (10 if kind == "late" else 1)}
-    result = await datasette.get_database(name).execute(feed_sql(kind), params)
+    result = await db.execute(feed_sql(kind), params)
     rows = select(kind, [dict(r) for r in result.rows])
     filters = " · ".join(f for f in (province, f"agency #{agency}" if agency else "") if f)
     body = atom(kind, rows, datasette.absolute_url(request, request.full_path),

@@ -25,9 +25,8 @@ from archive.original import (
     render_view,
     stored_bytes,
 )
+from nianbao.site_access import archive_database
 
-CONFIG = "nianbao"
-DEFAULT_DB = "nianbao"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -39,14 +38,7 @@ async def serve_original(datasette, request):
     sha = request.url_vars["sha256"]
     if not SHA256.fullmatch(sha):
         raise NotFound("not a sha256: 64 lowercase hex characters expected")
-    config = datasette.plugin_config(CONFIG) or {}
-    name = config.get("database", DEFAULT_DB)
-    try:
-        db = datasette.get_database(name)
-    except KeyError:
-        raise NotFound(f"no database {name}") from None
-    if not await datasette.permission_allowed(request.actor, "view-database", name, default=True):
-        raise NotFound("document not found")
+    config, db = await archive_database(datasette, request, "document not found")
     row = (await db.execute("SELECT d.format, d.size, (SELECT title FROM reports WHERE sha256 = d.sha256) AS title "
                             "FROM documents d WHERE d.sha256 = :sha", {"sha": sha})).first()
     root = raw_root(config, db.path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from archive.mime import content_type
+from archive.original import raw_root
+from nianbao.site_access import archive_database
 
-CONFIG = "nianbao"
-DEFAULT_DB = "nianbao"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # Formats served with their own content type (archive.mime); txt and md as text/plain; anything else, HTML
 # included, as application/octet-stream.
@@ -38,13 +37,6 @@ def served_type(fmt: str) -> tuple[str, str]:
     return ("text/plain" if fmt in TEXT_FORMATS else "application/octet-stream"), ext
 
 
-def raw_root(config: dict, db_path: str | None) -> Path | None:
-    root = config.get("raw_root") or os.environ.get("NIANBAO_RAW_ROOT")
-    if root:
-        return Path(root)
-    return Path(db_path).parent / "raw" if db_path else None
-
-
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -56,14 +48,7 @@ async def serve_raw(datasette, request):
     sha = request.url_vars["sha256"]
     if not SHA256.fullmatch(sha):
         raise NotFound("not a sha256: 64 lowercase hex characters expected")
-    config = datasette.plugin_config(CONFIG) or {}
-    name = config.get("database", DEFAULT_DB)
-    try:
-        db = datasette.get_database(name)
-    except KeyError:
-        raise NotFound(f"no database {name}") from None
-    if not await datasette.permission_allowed(request.actor, "view-database", name, default=True):
-        raise NotFound("document not found")
+    config, db = await archive_database(datasette, request, "document not found")
     row = (await db.execute("SELECT format FROM documents WHERE sha256 = :sha", {"sha": sha})).first()
     root = raw_root(config, db.path)
     if row is None or root is None:

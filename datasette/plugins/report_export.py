@@ -7,17 +7,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 from archive.export import cell_rows, to_csv, to_json
-
-CONFIG = "nianbao"
-DEFAULT_DB = "nianbao"
+from nianbao.site_access import archive_database
 
 
 async def serve_export(datasette, request):
-    config = datasette.plugin_config(CONFIG) or {}
-    name = config.get("database", DEFAULT_DB)
-    if not await datasette.permission_allowed(request.actor, "view-database", name, default=True):
-        raise NotFound("report not found")
-    db = datasette.get_database(name)
+    _, db = await archive_database(datasette, request, "report not found")
     report_id = int(request.url_vars["id"])
     found = (await db.execute("SELECT r.*, d.format AS doc_format FROM reports r "
                               "LEFT JOIN documents d ON d.sha256 = r.sha256 WHERE r.id = :id", {"id": report_id})).rows
