@@ -59,11 +59,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _failures_recorded(record: dict, too_large: str) -> Iterator[None]:
+    """A failing parse leaves its status and plain message in the record instead of raising: one broken
+    document must never stop a batch."""
+    try:
+        yield
+    except ExtractError as exc:
+        record.update(_failed(exc.status, exc.message))
+    except MemoryError:
+        record.update(_failed("error", too_large))
+    except Exception as exc:
+        record.update(_failed("error", f"internal parser error ({type(exc).__name__}): {exc}"[:500]))
+
+
 def parse(data: bytes, source: str = "", content_type: str | None = None) -> dict:
     """Parse one document's bytes into the record of ../shared/spec/parse-output.md."""
     fmt = sniff(data, source)
     record = _shell(source, data, fmt)
-    try:
+    with _failures_recorded(record, "the document is too large to parse in memory"):
         if len(data) > MAX_FILE_BYTES:
             raise too_large(len(data))
         if fmt == "zip":
@@ -77,12 +91,6 @@ def parse(data: bytes, source: str = "", content_type: str | None = None) -> dic
                 review_ocr(record, doc)
         if fmt == "html":
             point_elsewhere(record, data, source, content_type)
-    except ExtractError as exc:
-        record.update(_failed(exc.status, exc.message))
-    except MemoryError:
-        record.update(_failed("error", "the document is too large to parse in memory"))
-    except Exception as exc:  # one broken document must never stop a batch
-        record.update(_failed("error", f"internal parser error ({type(exc).__name__}): {exc}"[:500]))
     return record
 
 
@@ -140,16 +148,10 @@ def parse_pages(pages: list[bytes], source: str = "") -> dict:
     from parsers.extract.ocr import ocr_document, review_ocr
 
     record = _shell(source, b"".join(pages), "image")
-    try:
+    with _failures_recorded(record, "the page images are too large to read in memory"):
         doc = ocr_document([load_gray(p) for p in pages], "image")
         record.update(build_record(doc))
         review_ocr(record, doc)
-    except ExtractError as exc:
-        record.update(_failed(exc.status, exc.message))
-    except MemoryError:
-        record.update(_failed("error", "the page images are too large to read in memory"))
-    except Exception as exc:  # one broken document must never stop a batch
-        record.update(_failed("error", f"internal parser error ({type(exc).__name__}): {exc}"[:500]))
     return record
 
 
