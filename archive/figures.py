@@ -64,8 +64,9 @@ def key_figures(record: dict) -> dict[str, Number | str]:
 
 
 def check_figures(record: dict) -> dict:
-    """Failing checks and the three-way result: a report whose tables were not read passes nothing."""
-    if not record.get("cells"):
+    """Failing checks and the three-way result: a report whose tables were not read passes nothing, and neither
+    does one whose every cell is blank (a blank template's identities hold as 0 = 0: nothing was checked)."""
+    if not any(c.get("value") is not None for c in record.get("cells", [])):
         return {"failing_checks": None, "check_result": "no tables"}
     failing = sum(1 for c in record.get("checks", []) if not c["ok"])
     return {"failing_checks": failing, "check_result": "fail" if failing else "pass"}

@@ -324,3 +324,14 @@ def test_pdf_library_warnings_go_to_debug_not_the_terminal() -> None:
     assert result.returncode == 0, result.stderr
     assert "FontBBox from font descriptor" not in result.stderr
     assert "DEBUG:parsers.libraries:pdfminer.pdffont: Could not get FontBBox, shown at debug" in result.stderr
+
+
+def test_a_table_printed_all_blank_is_no_tables_not_a_pass() -> None:
+    """A blank template's tables are read, but every cell is blank: its identities hold as 0 = 0, which checks
+    nothing. Counting it as 'pass' inflated "checks pass" in the charts."""
+    from archive.figures import check_figures
+
+    blank = {"cells": [{"value": None}, {"value": None}], "checks": [{"ok": True}]}
+    assert check_figures(blank) == {"failing_checks": None, "check_result": "no tables"}
+    printed = {"cells": [{"value": None}, {"value": 0}], "checks": [{"ok": True}, {"ok": False}]}
+    assert check_figures(printed) == {"failing_checks": 1, "check_result": "fail"}
