@@ -32,7 +32,6 @@ from typing import Any
 from redis.exceptions import ResponseError
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.request import fingerprint
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
 from crawler.urls import host_of
@@ -104,6 +103,17 @@ def worker_id() -> str:
     return os.environ.get("NIANBAO_WORKER") or f"{socket.gethostname()}-{os.getpid()}"
 
 
+# The shared queue is scrapy-redis's PriorityQueue (a sorted set): take its first member and hold it in flight.
+POP_AND_HOLD = """
+local got = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #got == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local key = redis.sha1hex(got[1])
+redis.call('HSET', KEYS[2], key, got[1])
+return {key, got[1]}
+"""
+
+
 class ReliableScheduler(RedisScheduler):
     """scrapy-redis's scheduler, with every popped request kept in this worker's in-flight hash until acked."""
 
@@ -146,11 +156,18 @@ class ReliableScheduler(RedisScheduler):
         self.server.hdel(self.keys["inflight"] + self.worker, key)
 
     def next_request(self) -> Request | None:
-        request = super().next_request()
-        if request is not None:
-            key = fingerprint(request).hex()
-            request.meta["nianbao_inflight"] = key
-            self.server.hset(self.keys["inflight"] + self.worker, key, self.queue._encode_request(request))
+        """Pop the next request and record it in this worker's in-flight hash in one step (a Lua script): with
+        a pop and a separate HSET, a worker killed between the two lost the request for good (its fingerprint
+        already in the shared duplicate filter, the request in no in-flight hash). The hash key is the sha1 of
+        the encoded request, so two queued requests for one URL (a retry beside its original) never share one."""
+        got = self.server.eval(POP_AND_HOLD, 2, self.queue.key, self.keys["inflight"] + self.worker)
+        if not got:
+            return None
+        key, data = got
+        request = self.queue._decode_request(data)
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        request.meta["nianbao_inflight"] = key.decode() if isinstance(key, bytes) else key
         return request
 
     def ack(self, request: Request) -> None:
