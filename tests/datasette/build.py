@@ -139,8 +139,10 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
     built.injection_id = db.execute("SELECT id FROM reports WHERE source_url LIKE '%injection.html'").fetchone()[0]
     # Today's parsers drop a cell whose text is not a number; a later one may keep it as raw text, so the
     # site must escape `raw` too. Simulate that on one blank cell of the injection report.
-    db.execute("UPDATE report_values SET raw = ? WHERE rowid = (SELECT min(rowid) FROM report_values "
-               "WHERE report_id = ? AND table_key = 'requests')", [SCRIPT, built.injection_id])
+    db.execute("UPDATE report_values SET raw = ? WHERE report_id = ? AND table_key = 'requests' AND "
+               "(row_key, col_key) = (SELECT row_key, col_key FROM report_values WHERE report_id = ? "
+               "AND table_key = 'requests' ORDER BY grid_row, grid_col LIMIT 1)",
+               [SCRIPT, built.injection_id, built.injection_id])
     # A crawl read 海原县's 年报 column in June 2025 (reports 2019-2024 listed); no crawl ever read 武侯区's.
     db["columns_crawled"].insert({"crawl_id": 1, "source_id": 1, "division_code": CHECKED[0], "checked_at": CHECKED[1],
                            "column_url": "https://www.hy.gov.cn/zwgk/ndbg/", "first_year": 2019, "last_year": 2024})
