@@ -298,7 +298,8 @@ async def section_rows(db, report_id: int) -> list[dict]:
     the numbers are served without it."""
     if not await db.execute_fn(lambda conn: any(r[1] == TEXT_SCHEMA for r in conn.execute("PRAGMA database_list"))):
         return []
-    return await _rows(db, "SELECT no, heading, text FROM sections WHERE report_id = :id ORDER BY no", {"id": report_id})
+    return await _rows(db, "SELECT no, heading, text FROM sections WHERE report_id = :id ORDER BY no",
+                       {"id": report_id})
 
 
 REPORT_SQL = """

@@ -73,7 +73,10 @@ def test_upgrade_keeps_every_value_check_and_section(tmp_path: Path) -> None:
     with sqlite3.connect(path) as before:
         values, checks, sections = (_read(before, sql) for sql in (VALUES_SQL, CHECKS_SQL, SECTIONS_SQL))
         hits = before.execute("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH '\"信息公开\"'").fetchone()
-    assert len(values) > 4 * 100 and len(checks) > 4 * 20 and len(sections) >= 4 * 6 and hits[0] > 0
+    assert len(values) > 4 * 100
+    assert len(checks) > 4 * 20
+    assert len(sections) >= 4 * 6
+    assert hits[0] > 0
     db = open_db(path)
     assert _read(db, VALUES_SQL) == values  # same rows, same values, same types (2 stays int, 2.0's raw '2.0')
     assert _read(db, CHECKS_SQL) == checks
@@ -100,11 +103,13 @@ def test_views_read_back_what_was_written() -> None:
     assert (got["r2"]["value"], got["r2"]["raw"]) == (2, "2.0")  # NUMERIC affinity, as the old table had
     # the raw text is stored only where it is not how the value prints
     stored = dict(db.execute("SELECT k.row_key, c.raw FROM cells c JOIN value_keys k ON k.id = c.key_id").fetchall())
-    assert stored["r9"] is None and stored["r3"] == "07" and stored["r1"] == b""
+    assert (stored["r9"], stored["r3"], stored["r1"]) == (None, "07", b"")
     db.execute("UPDATE report_values SET value = 4, raw = '4' WHERE report_id = 1 AND row_key = 'r9'")
     db.execute("DELETE FROM report_values WHERE report_id = 1 AND row_key = 'r8'")
     got = {r["row_key"]: (r["value"], r["raw"]) for r in db["report_values"].rows_where("report_id = 1")}
-    assert got["r9"] == (4, "4") and "r8" not in got and len(got) == len(EDGE_CELLS) - 1
+    assert got["r9"] == (4, "4")
+    assert "r8" not in got
+    assert len(got) == len(EDGE_CELLS) - 1
 
 
 def test_numbers_file_reads_alone(tmp_path: Path) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 import synth
+from archive import textdb
 from archive.directory import Archive
 from nianbao.pipeline import ingest_bytes
 
@@ -63,6 +65,14 @@ BLANKS = {(HONGZE_FIN, 2024), (WUHOU_CIVIL, 2023), (HAIYUAN_EDU, 2022)}  # some 
 LATE = (WUHOU, 2023, "2024-05-10")
 MATCHED = (HONGZE, 2022, 2023)  # 结转下年 of 2022 equals 上年结转 of 2023, column by column
 SEARCH = {(HONGZE, 2022): WORD_1, (HAIYUAN, 2021): WORD_2, (QINGTIAN, 2024): WORD_3}
+
+
+def archive_db(path: Path) -> Database:
+    """The built numbers database with its text database attached as the writer and Datasette attach it
+    (archive/textdb.py), read-only: sections are read by their plain name."""
+    db = Database(sqlite3.connect(f"file:{path}", uri=True))
+    db.execute(f"ATTACH DATABASE ? AS {textdb.SCHEMA}", [textdb.file_uri(textdb.text_path(path))])
+    return db
 
 
 @dataclass
