@@ -164,6 +164,7 @@ def test_serve_writes_table_counts_for_datasette_and_turns_off_suggestions(built
     db = Database(db_path)
     assert data["tables"]["report_summary"]["count"] == db["report_summary"].count > 0
     assert data["tables"]["check_results"]["count"] == db["checks"].count > 0  # the checks view's table
+    assert data["tables"]["report_values"]["count"] == db["report_values"].count > 0  # a view's count, from it
     assert data["size"] == db_path.stat().st_size
     args = datasette_args(db_path, "127.0.0.1", 0)
     assert args[args.index("--inspect-file") + 1] == str(inspect_path(db_path))
@@ -175,9 +176,13 @@ def test_serve_writes_table_counts_for_datasette_and_turns_off_suggestions(built
     assert body["filtered_table_rows_count"] == db["report_summary"].count
     assert body["suggested_facets"] == []
     data["tables"]["report_summary"]["count"] = 123_456  # proof that the page reads the file, not count(*)
+    data["tables"]["report_values"]["count"] = 654_321  # a view's page too (a count(*) of it scans every cell)
     inspect_path(db_path).write_text(json.dumps({"nianbao": data}), encoding="utf-8")
     result = subprocess.run(page, capture_output=True, text=True, timeout=60)
     assert json.loads(result.stdout)["filtered_table_rows_count"] == 123_456
+    view = datasette_args(db_path, "127.0.0.1", 0, get_path="/nianbao/report_values.json?_size=1")
+    result = subprocess.run(view, capture_output=True, text=True, timeout=60)
+    assert json.loads(result.stdout)["filtered_table_rows_count"] == 654_321
     db.close()
     st = db_path.stat()
     os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # the archive changed since
