@@ -13,10 +13,12 @@ Usage: python bench/archive_size.py [--reports 300] [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import gzip
 import random
 import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 FILES = ("nianbao.db", "nianbao_text.db")
@@ -63,15 +65,19 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-size-"))
     root = args.keep or tmp / "full"
     build(tmp / "empty", 0, args.seed)
+    started = time.perf_counter()
     build(root, args.reports, args.seed)
+    seconds = time.perf_counter() - started
     reports = sqlite3.connect(root / "nianbao.db").execute("SELECT count(*) FROM reports").fetchone()[0]
-    print(f"code: {Path(archive.__file__).parent.parent}; {reports} reports in {root}")
+    print(f"code: {Path(archive.__file__).parent.parent}; {reports} reports in {root}; "
+          f"ingest {reports / seconds:.1f} reports/s")
     for name in FILES:
         (empty, empty_total), (full, total) = sizes(tmp / "empty" / name), sizes(root / name)
         if not total:
             continue
+        packed = len(gzip.compress((root / name).read_bytes(), 6))
         print(f"\n{name}: {(total - empty_total) / reports / 1024:.2f} KB per report "
-              f"(file {total:,} bytes, empty archive {empty_total:,})")
+              f"(file {total:,} bytes, gzip {packed:,}; empty archive {empty_total:,})")
         print("| table or index | bytes per report |\n|---|---:|")
         grown = {obj: (size - empty.get(obj, 0)) / reports for obj, size in full.items()}
         for obj, size in sorted(grown.items(), key=lambda kv: -kv[1]):
