@@ -11,9 +11,10 @@ schema (`text.sections`).
 
 One writer, one transaction: the writer's BEGIN IMMEDIATE takes the write lock of both files, and a report's
 numbers and text are written in that transaction. SQLite commits attached WAL databases one after the
-other (atomic in each file, not across them), so a kill -9 between the two commits can leave a report's text older than its numbers (or missing):
-`text.report_texts` records, per report, the parse (`parsed_at`) and document (`sha256`) its text came from,
-and `nianbao verify` compares it with `reports` (archive/verify.py; `--repair` parses the document again).
+other (atomic in each file, not across them), so a kill -9 between the two commits can leave a report's text
+older than its numbers (or missing), or text of a report whose numbers were not committed. `text.report_texts`
+records, per report, the parse (`parsed_at`) and document (`sha256`) its text came from, and `nianbao verify`
+compares it with `reports` (archive/verify.py; `--repair` parses the document again or deletes the text).
 """
 
 from __future__ import annotations
