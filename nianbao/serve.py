@@ -10,7 +10,6 @@ from contextlib import closing
 from importlib.resources import files
 from pathlib import Path
 
-from archive.compact import VIEW_ROWS
 from archive.textdb import text_path
 
 SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
@@ -123,10 +122,6 @@ def write_inspect(db_path: Path) -> Path:
     data = json.loads(tmp.read_text(encoding="utf-8"))
     for served in files:
         data[served.stem].update(_stamp(served))
-        tables = data[served.stem].get("tables", {})
-        for view, table in VIEW_ROWS.items():  # an unfiltered view page reads its count here too, not count(*)
-            if table in tables:
-                tables[view] = {"count": tables[table]["count"]}
     tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
