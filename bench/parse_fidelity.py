@@ -90,6 +90,16 @@ VARIANTS = {
     "loose-cells": lambda p: p.replace("<tr>", "", 3),
     "pre": lambda p: p.replace("<p>", "<pre>  ", 3).replace("</p>", "\n  </pre>", 3),
     "empty-table": lambda p: p.replace("<body>", "<body><table></table><table><tr></tr></table>"),
+    "br-end": _every(2, "</td>", "<br></td>"),
+    "pua": lambda p: p.replace("</h1>", "\ue010\ue000T0\ue000</h1>", 1),
+    "pua-ref": lambda p: p.replace("</h1>", "&#xE011;&#57363;</h1>", 1),
+    "no-body": lambda p: p[: p.index("<body>")] + "</html>",
+    "after-body": lambda p: p.replace("</body>", "</body>\n正文之后<p>段落</p>"),
+    "many-tables": lambda p: p.replace("</body>", "<table><tr><td>1</td></tr></table>" * 520 + "</body>"),
+    "long-table": lambda p: p.replace("</body>", "<table>" + "<tr><td>甲</td><td>1</td></tr>" * 1001
+                                      + "</table></body>"),
+    "span-bomb": lambda p: p.replace("</body>", "<table>" + '<tr><td colspan="200">x</td></tr>' * 600
+                                    + "</table></body>"),
 }
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
 from parsers.extract.grid import TableTooLarge, expand
+from parsers.extract.html_flow import FlowReader, count_rows, holds_delimiters, table_rows
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
@@ -140,14 +142,73 @@ def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]
     return blocks
 
 
-def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
-    """Paragraphs and tables in reading order, via one C-level text serialisation of the body."""
-    etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
+def _flow_by_elements(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
+    """Paragraphs and tables in reading order: tables swapped for markers, then one text serialisation."""
     tables, skipped = _swap_tables_for_marks(root)
     _mark_blocks(root)
     body = root.find("body")
     text = etree.tostring(body if body is not None else root, method="text", encoding=str)
     return _blocks_from_text(text, tables), skipped
+
+
+_FLOW = FlowReader(frozenset(BLOCK_TAGS), LAYOUT_CELL_CHARS)
+
+
+def _payload_table(payload: str, n_tables: int, skipped: list[str]) -> Table | None:
+    """A table payload of html_flow as a grid, or None (and why in `skipped`) past a limit."""
+    n_rows = count_rows(payload) if n_tables < MAX_TABLES else 0
+    why = table_refusal(n_tables, n_rows, 0)
+    if why is None:
+        try:
+            return expand(list(_payload_rows(payload)))
+        except TableTooLarge as exc:
+            why = f"a table was skipped: {exc}"
+    skipped.append(why)
+    return None
+
+
+_ANY_SPACE = re.compile(r"[\s\u00a0\u3000]")
+
+
+def _payload_rows(payload: str) -> Iterator[list[tuple[str, int, int]]]:
+    """(cell text as _cell_text reads it, rowspan, colspan) per cell; a row without any whitespace in its
+    texts or attributes needs no cleaning, so its cells skip the per-cell test."""
+    for row, cells in table_rows(payload):
+        if _ANY_SPACE.search(row) is None:
+            yield [(text, _span(rs) if rs else 1, _span(cs) if cs else 1) for text, rs, cs in cells]
+        else:
+            yield [(text if _SIMPLE.match(text) else _clean(text), _span(rs) if rs else 1, _span(cs) if cs else 1)
+                   for text, rs, cs in cells]
+
+
+def _blocks_from_parts(parts: list[str]) -> tuple[list[Paragraph | Table], list[str]]:
+    """html_flow's [text, payload, text, …] as blocks; a refused table leaves no break in the text."""
+    tables: list[Table] = []
+    skipped: list[str] = []
+    texts: list[list[str]] = [[parts[0]]]
+    for i in range(1, len(parts), 2):
+        check_time()
+        table = _payload_table(parts[i], len(tables), skipped)
+        if table is None:
+            texts[-1].append(parts[i + 1])
+        else:
+            tables.append(table)
+            texts.append([parts[i + 1]])
+    blocks: list[Paragraph | Table] = []
+    for i, text in enumerate(texts):
+        if i:
+            blocks.append(tables[i - 1])
+        blocks.extend(map(Paragraph, _clean("".join(text)).split("\n")))
+    return blocks, list(dict.fromkeys(skipped))
+
+
+def _flow(root: etree._Element, by_xslt: bool = True) -> tuple[list[Paragraph | Table], list[str]]:
+    """Paragraphs and tables in reading order: one XSLT pass (html_flow) unless the page cannot take it."""
+    etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
+    parts = _FLOW(root) if by_xslt else None
+    if parts is None:
+        return _flow_by_elements(root)
+    return _blocks_from_parts(parts)
 
 
 def _meta(root: etree._Element) -> dict[str, str]:
@@ -175,7 +236,7 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     _mark_line_breaks(root)
     meta = _meta(root)
     meta["encoding"] = encoding
-    blocks, skipped = _flow(root)
+    blocks, skipped = _flow(root, by_xslt=not holds_delimiters(text))
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
     return Document(blocks=blocks, format="html", meta=meta, warnings=warnings + skipped)

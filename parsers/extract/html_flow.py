@@ -1,0 +1,78 @@
+"""The text flow of an HTML page and its data tables' cells in one C-level pass (an XSLT run by libxslt).
+
+The flow is the page's text with a line break around every block element; each data table (an innermost
+table without an article-sized cell) stands in it as one delimited payload: its rows in document order,
+each cell's text (its XPath string value, the same as lxml's text serialisation) and its rowspan/colspan
+attributes as printed. Python then only splits strings: no element proxy per cell, no tree rewriting,
+no second serialisation. The payload delimiters are private-use characters; a page that holds any of
+them is read the element-by-element way instead (parsers/extract/html.py), so no page text is misread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+# Private-use delimiters: table start, row start, field separator, cell end, table end. The range
+# E000–E014 also covers html.py's own table marker (E000).
+TABLE, ROW, FIELD, CELL, END = "\ue010", "\ue011", "\ue012", "\ue013", "\ue014"
+# The delimiters, literally or as character references (U+E000 … U+E014 are 57344 … 57364).
+RESERVED = re.compile("[\ue000-\ue014]|&#(?:[xX]0*[eE]0(?:0[0-9a-fA-F]|1[0-4])|0*573(?:4[4-9]|5[0-9]|6[0-4]))")
+_PAYLOAD = re.compile(f"{TABLE}([^{END}]*){END}")
+
+
+def _stylesheet(block_tags: frozenset[str], layout_cell_chars: int) -> etree.XSLT:
+    blocks = "|".join(sorted(block_tags))
+    data_table = f"table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {layout_cell_chars}])]"
+    cell = (f"<xsl:value-of select='.'/>&#x{ord(FIELD):X};<xsl:value-of select='@rowspan'/>&#x{ord(FIELD):X};"
+            f"<xsl:value-of select='@colspan'/>&#x{ord(CELL):X};")
+    rows = (f"<xsl:for-each select='tr|thead/tr|tbody/tr|tfoot/tr'>&#x{ord(ROW):X};"
+            f"<xsl:for-each select='td|th'>{cell}</xsl:for-each></xsl:for-each>")
+    source = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="/">
+  <xsl:choose>
+    <xsl:when test="*/body">
+      <xsl:apply-templates select="*/body[1]"/>
+      <xsl:value-of select="*/body[1]/following-sibling::node()[1][self::text()]"/>
+    </xsl:when>
+    <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+  </xsl:choose>
+</xsl:template>
+<xsl:template match="{blocks}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="{data_table.replace('>', '&gt;')}">&#x{ord(TABLE):X};{rows}&#x{ord(END):X};</xsl:template>
+</xsl:stylesheet>"""
+    return etree.XSLT(etree.XML(source))
+
+
+class FlowReader:
+    """One compiled stylesheet per (block tags, layout-cell limit): compiled once per process."""
+
+    def __init__(self, block_tags: frozenset[str], layout_cell_chars: int) -> None:
+        self._xslt = _stylesheet(block_tags, layout_cell_chars)
+
+    def __call__(self, root: etree._Element) -> list[str] | None:
+        """[text, table payload, text, table payload, …, text]; None when libxslt fails (the caller then
+        reads the page element by element, as it does for a page whose source `holds_delimiters`)."""
+        try:
+            return _PAYLOAD.split(str(self._xslt(root)))
+        except etree.XSLTError:
+            return None
+
+
+def holds_delimiters(source: str) -> bool:
+    """Whether the page's source text could put a delimiter into the flow."""
+    return RESERVED.search(source) is not None
+
+
+def count_rows(payload: str) -> int:
+    return payload.count(ROW)
+
+
+def table_rows(payload: str) -> Iterator[tuple[str, list[list[str]]]]:
+    """The rows of a table payload: the row's text (for whole-row tests) and [text, rowspan attribute,
+    colspan attribute] per cell, as printed."""
+    for row in payload.split(ROW)[1:]:
+        yield row, [cell.split(FIELD) for cell in row.split(CELL)[:-1]]
