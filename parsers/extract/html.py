@@ -236,7 +236,7 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     _mark_line_breaks(root)
     meta = _meta(root)
     meta["encoding"] = encoding
-    blocks, skipped = _flow(root, by_xslt=not holds_delimiters(text))
+    blocks, skipped = _flow(root, by_xslt=not holds_delimiters(text, data, encoding))
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
     return Document(blocks=blocks, format="html", meta=meta, warnings=warnings + skipped)

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-# Private-use delimiters: table start, row start, field separator, cell end, table end. The range
-# E000–E014 also covers html.py's own table marker (E000).
+# Private-use delimiters: table start, row start, field separator, cell end, table end.
 TABLE, ROW, FIELD, CELL, END = "\ue010", "\ue011", "\ue012", "\ue013", "\ue014"
-# The delimiters, literally or as character references (U+E000 … U+E014 are 57344 … 57364).
-RESERVED = re.compile("[\ue000-\ue014]|&#(?:[xX]0*[eE]0(?:0[0-9a-fA-F]|1[0-4])|0*573(?:4[4-9]|5[0-9]|6[0-4]))")
+# What a page must not hold for this pass: the delimiters and html.py's own table marker (U+E000), literally
+# or as character references (U+E000 is 57344, U+E010 … U+E014 are 57360 … 57364).
+RESERVED_CHARS = ("\ue000", TABLE, ROW, FIELD, CELL, END)
+RESERVED_REF = re.compile("&#(?:[xX]0*[eE]0(?:00|1[0-4])|0*57(?:344|36[0-4]))(?![0-9])")
 _PAYLOAD = re.compile(f"{TABLE}([^{END}]*){END}")
 
 
@@ -62,9 +63,15 @@ class FlowReader:
             return None
 
 
-def holds_delimiters(source: str) -> bool:
-    """Whether the page's source text could put a delimiter into the flow."""
-    return RESERVED.search(source) is not None
+def holds_delimiters(source: str, data: bytes = b"", encoding: str = "") -> bool:
+    """Whether the page's source text could put a delimiter into the flow.
+
+    For a page decoded as UTF-8 the bytes are searched instead (a byte search is several times faster than a
+    search of the decoded text): U+E000 … U+E03F all start with EE 80, and a reference starts with &#.
+    """
+    if data and encoding in ("utf-8", "utf-8-sig") and b"\xee\x80" not in data and b"&#" not in data:
+        return False
+    return any(ch in source for ch in RESERVED_CHARS) or RESERVED_REF.search(source) is not None
 
 
 def count_rows(payload: str) -> int:
