@@ -81,8 +81,6 @@ LAYOUT_CELL_CHARS = 200  # a cell holding more text than this is an article in a
 
 _DATA_TABLES = etree.XPath(
     f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
-_META = etree.XPath("//meta[@name]")
-_TITLES = etree.XPath("//title/text()")
 
 
 def _data_tables(root: etree._Element) -> list[etree._Element]:
@@ -211,16 +209,32 @@ def _flow(root: etree._Element, by_xslt: bool = True) -> tuple[list[Paragraph | 
     return _blocks_from_parts(parts)
 
 
+_TITLE_TEXTS = etree.XPath("text()")
+_META_WANTED = {name.lower(): name for name in META_NAMES}
+
+
+def _first_title_text(root: etree._Element) -> str | None:
+    """The first text node of any <title> (what //title/text() lists first), found by lxml's C-level tag
+    iteration: an XPath starting with // first collects every node of the page."""
+    for title in root.iter("title"):
+        texts = _TITLE_TEXTS(title) if len(title) else [title.text] if title.text else []
+        if texts:
+            return texts[0]
+    return None
+
+
 def _meta(root: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for m in _META(root):
-        name = m.get("name", "")
-        for wanted in META_NAMES:
-            if name.lower() == wanted.lower() and m.get("content"):
-                meta[wanted] = m.get("content", "").strip()
-    titles = _TITLES(root)
-    if titles and titles[0].strip():
-        meta["html_title"] = titles[0].strip()
+    for m in root.iter("meta"):
+        name = m.get("name")
+        if name is None:
+            continue
+        wanted = _META_WANTED.get(name.lower())
+        if wanted is not None and m.get("content"):
+            meta[wanted] = m.get("content", "").strip()
+    title = _first_title_text(root)
+    if title and title.strip():
+        meta["html_title"] = title.strip()
     return meta
 
 
