@@ -8,8 +8,16 @@ from collections.abc import Iterator
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
-from parsers.extract.grid import TableTooLarge, expand
-from parsers.extract.html_flow import FlowReader, count_rows, holds_delimiters, table_rows
+from parsers.extract.grid import PlainRow, TableTooLarge, expand
+from parsers.extract.html_flow import (
+    FlowReader,
+    count_rows,
+    holds_delimiters,
+    payload_rows,
+    plain_row,
+    row_cells,
+    row_texts,
+)
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
@@ -171,12 +179,16 @@ _ANY_SPACE = re.compile(r"[\s\u00a0\u3000]")
 def _payload_rows(payload: str) -> Iterator[list[tuple[str, int, int]]]:
     """(cell text as _cell_text reads it, rowspan, colspan) per cell; a row without any whitespace in its
     texts or attributes needs no cleaning, so its cells skip the per-cell test."""
-    for row, cells in table_rows(payload):
-        if _ANY_SPACE.search(row) is None:
-            yield [(text, _span(rs) if rs else 1, _span(cs) if cs else 1) for text, rs, cs in cells]
-        else:
+    for row in payload_rows(payload):
+        spaced = _ANY_SPACE.search(row) is not None
+        if plain_row(row):
+            texts = row_texts(row)
+            yield PlainRow([text if _SIMPLE.match(text) else _clean(text) for text in texts] if spaced else texts)
+        elif spaced:
             yield [(text if _SIMPLE.match(text) else _clean(text), _span(rs) if rs else 1, _span(cs) if cs else 1)
-                   for text, rs, cs in cells]
+                   for text, rs, cs in row_cells(row)]
+        else:
+            yield [(text, _span(rs) if rs else 1, _span(cs) if cs else 1) for text, rs, cs in row_cells(row)]
 
 
 def _blocks_from_parts(parts: list[str]) -> tuple[list[Paragraph | Table], list[str]]:

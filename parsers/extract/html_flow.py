@@ -11,7 +11,6 @@ them is read the element-by-element way instead (parsers/extract/html.py), so no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -78,8 +77,24 @@ def count_rows(payload: str) -> int:
     return payload.count(ROW)
 
 
-def table_rows(payload: str) -> Iterator[tuple[str, list[list[str]]]]:
-    """The rows of a table payload: the row's text (for whole-row tests) and [text, rowspan attribute,
-    colspan attribute] per cell, as printed."""
-    for row in payload.split(ROW)[1:]:
-        yield row, [cell.split(FIELD) for cell in row.split(CELL)[:-1]]
+def payload_rows(payload: str) -> list[str]:
+    """The rows of a table payload, each as its delimited string."""
+    return payload.split(ROW)[1:]
+
+
+_NO_SPANS = FIELD + FIELD + CELL  # a cell without rowspan and colspan attributes ends so
+
+
+def plain_row(row: str) -> bool:
+    """Whether no cell of the row has a rowspan or colspan attribute (two counts in C)."""
+    return row.count(_NO_SPANS) == row.count(CELL)
+
+
+def row_texts(row: str) -> list[str]:
+    """The cell texts of a plain_row."""
+    return [cell[:-2] for cell in row.split(CELL)[:-1]]
+
+
+def row_cells(row: str) -> list[list[str]]:
+    """[text, rowspan attribute, colspan attribute] per cell, as printed."""
+    return [cell.split(FIELD) for cell in row.split(CELL)[:-1]]

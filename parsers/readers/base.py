@@ -98,7 +98,11 @@ def _cell_read(cell: RowCell, view: RowView) -> CellRead:
     table = view.table
     page = table.page_of(view.r) if table.page_starts else table.page
     read = read_value(cell.text)
-    return CellRead(read.value, cell.text, table.index, view.r, cell.col, page, read.unit)
+    # tuple.__new__: a CellRead per stored value, without the NamedTuple's Python-level __new__
+    return _new_tuple(CellRead, (read.value, cell.text, table.index, view.r, cell.col, page, read.unit))
+
+
+_new_tuple = tuple.__new__
 
 
 def assign(
