@@ -20,6 +20,7 @@ TABLE, ROW, FIELD, CELL, END = "\ue010", "\ue011", "\ue012", "\ue013", "\ue014"
 # or as character references (U+E000 is 57344, U+E010 … U+E014 are 57360 … 57364).
 RESERVED_CHARS = ("\ue000", TABLE, ROW, FIELD, CELL, END)
 RESERVED_REF = re.compile("&#(?:[xX]0*[eE]0(?:00|1[0-4])|0*57(?:344|36[0-4]))(?![0-9])")
+RESERVED_REF_BYTES = re.compile(RESERVED_REF.pattern.encode("ascii"))
 _PAYLOAD = re.compile(f"{TABLE}([^{END}]*){END}")
 
 
@@ -66,10 +67,10 @@ def holds_delimiters(source: str, data: bytes = b"", encoding: str = "") -> bool
     """Whether the page's source text could put a delimiter into the flow.
 
     For a page decoded as UTF-8 the bytes are searched instead (a byte search is several times faster than a
-    search of the decoded text): U+E000 … U+E03F all start with EE 80, and a reference starts with &#.
+    search of the decoded text): U+E000 … U+E03F all start with EE 80 in UTF-8; references are ASCII.
     """
-    if data and encoding in ("utf-8", "utf-8-sig") and b"\xee\x80" not in data and b"&#" not in data:
-        return False
+    if data and encoding in ("utf-8", "utf-8-sig") and b"\xee\x80" not in data:
+        return RESERVED_REF_BYTES.search(data) is not None
     return any(ch in source for ch in RESERVED_CHARS) or RESERVED_REF.search(source) is not None
 
 

@@ -102,3 +102,9 @@ def test_xslt_output_is_text_not_markup() -> None:
     root = etree.fromstring("<html><body><p>a &lt;b&gt; &amp; c</p></body></html>", etree.HTMLParser())
     blocks, _ = html._flow(root, by_xslt=True)
     assert [b.text for b in blocks if b.text] == ["a <b> & c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\f\v\u00a0\u3000\u2003\x1c\x85a甲", max_size=30))
+def test_clean_breaks_first_equals_spaces_first(text: str) -> None:
+    assert html._clean(text) == html._BREAKS.sub("\n", html._WS.sub(" ", text)).strip()
