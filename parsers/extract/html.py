@@ -17,6 +17,7 @@ from parsers.extract.html_flow import (
     plain_row,
     row_cells,
     row_texts,
+    stack_allows_xslt,
 )
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
@@ -265,7 +266,7 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     _mark_line_breaks(root)
     meta = _meta(root)
     meta["encoding"] = encoding
-    blocks, skipped = _flow(root, by_xslt=not holds_delimiters(text, data, encoding))
+    blocks, skipped = _flow(root, by_xslt=stack_allows_xslt() and not holds_delimiters(text, data, encoding))
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
     return Document(blocks=blocks, format="html", meta=meta, warnings=warnings + skipped)

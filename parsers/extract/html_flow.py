@@ -11,6 +11,8 @@ them is read the element-by-element way instead (parsers/extract/html.py), so no
 from __future__ import annotations
 
 import re
+import resource
+import threading
 
 from lxml import etree
 
@@ -46,6 +48,26 @@ def _stylesheet(block_tags: frozenset[str], layout_cell_chars: int) -> etree.XSL
 <xsl:template match="{data_table.replace('>', '&gt;')}">&#x{ord(TABLE):X};{rows}&#x{ord(END):X};</xsl:template>
 </xsl:stylesheet>"""
     return etree.XSLT(etree.XML(source))
+
+
+MIN_STACK_BYTES = 8 * 1024 * 1024  # libxslt recurses once per element level: up to 2,048 levels, ~1 KB of C stack each
+
+
+def _main_stack_is_large() -> bool:
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    return soft == resource.RLIM_INFINITY or soft >= MIN_STACK_BYTES
+
+
+MAIN_STACK_OK = _main_stack_is_large()
+
+
+def stack_allows_xslt() -> bool:
+    """Whether this thread's C stack surely holds libxslt's recursion over the deepest page lxml keeps.
+
+    A thread's stack may be small (threading.stack_size, musl's 128 KB default): a 2,000-level page overflowed
+    a 1 MB thread stack. Only a main thread with a stack of at least 8 MB takes the XSLT pass; other threads
+    read pages element by element (the same result, more slowly)."""
+    return MAIN_STACK_OK and threading.current_thread() is threading.main_thread()
 
 
 class FlowReader:
