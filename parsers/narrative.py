@@ -166,6 +166,9 @@ def prose_text(doc: Document) -> str:
     for table in doc.tables:
         for page in [p for p in table.pages or [table.page] if p is not None]:  # only PDF tables have pages
             cells[page] = cells.get(page, "") + "\u0000".join(fold(c) for row in table.grid for c in row)
+    if not cells:  # no table printed on a page (HTML, text): nothing to drop, one comprehension
+        return "\n".join([block.text.strip() if "\n" not in block.text else _unwrap(block.text)
+                          for block in doc.blocks if isinstance(block, Paragraph)])
     parts = []
     for block in doc.blocks:
         if not isinstance(block, Paragraph):

@@ -120,8 +120,10 @@ def assign(
     if len(values) != n:
         values = _trim(values, n)
     if len(values) == n:
-        for key, cell in zip(keys, values, strict=False):
-            read.put(row_key, key, cell, view)
+        if values and keys:  # read.put, the row looked up once instead of once per cell
+            row = read.printed.setdefault(row_key, {})
+            for key, cell in zip(keys, values, strict=False):
+                row[key] = (cell, view)
         return
     if len(values) > n:
         read.warnings.append(f"{read.section}.{row_key}: {len(values)} value cells for {n} columns; the row "
