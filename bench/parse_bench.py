@@ -9,6 +9,10 @@ round by round (both are single-threaded and CPU-bound; CPU time leaves out the 
 
 Usage: python bench/parse_bench.py [--n 60] [--rounds 3] [--html-only] [--profile 12]
 (--profile N: the top N functions of a cProfile pass over each HTML corpus, by own time, after the timing.)
+
+Instruction counts, which a loaded machine does not move (the difference of two runs, divided by the files):
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null python bench/parse_bench.py --count html --passes 1
+  … the same with --passes 0 (corpus and warm-up only); --count full, and --count html-lxml for the baseline.
 """
 
 from __future__ import annotations
@@ -160,6 +164,22 @@ def bench_pdf(paths: list[Path], rounds: int) -> dict:
             "statuses": {s: ok.count(s) for s in set(ok)}}
 
 
+def count_only(which: str, passes: int, n: int, seed: int) -> None:
+    """Parse one corpus `passes` times after one warm-up pass, nothing else (run under an instruction counter)."""
+    import lxml.html
+
+    from parsers import parse
+
+    kind, _, baseline = which.partition("-")
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        blobs = [p.read_bytes() for p in make_corpus(Path(tmp), n, seed)[kind]]
+    for b in blobs:
+        parse(b, "x.html")
+    for _ in range(passes):
+        _each(blobs, lxml.html.document_fromstring if baseline else lambda b: parse(b, "x.html"))
+    print(f"{len(blobs)} files × {passes} passes")
+
+
 def profile_top(paths: list[Path], top: int) -> str:
     """The top functions (own time) of one profiled pass of parse() over the files, after a warm-up pass."""
     import cProfile
@@ -217,7 +237,13 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print raw figures as JSON too")
     ap.add_argument("--html-only", action="store_true", help="skip the PDF batch")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions of a cProfile pass")
+    ap.add_argument("--count", choices=("html", "full", "html-lxml", "full-lxml"),
+                    help="no timing: parse that corpus --passes times after a warm-up (for instruction counters)")
+    ap.add_argument("--passes", type=int, default=1)
     args = ap.parse_args()
+    if args.count:
+        count_only(args.count, args.passes, args.n, args.seed)
+        return
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         files = make_corpus(Path(tmp), args.n, args.seed)
         html = bench_html(files["html"], args.rounds)
