@@ -89,9 +89,10 @@ def holds_delimiters(source: str, data: bytes = b"", encoding: str = "") -> bool
     """Whether the page's source text could put a delimiter into the flow.
 
     For a page decoded as UTF-8 the bytes are searched instead (a byte search is several times faster than a
-    search of the decoded text): U+E000 … U+E03F all start with EE 80 in UTF-8; references are ASCII.
+    search of the decoded text): U+E000 … U+EFFF all start with byte EE in UTF-8, which no other character
+    starts with (CJK text is E4 … E9); references are ASCII.
     """
-    if data and encoding in ("utf-8", "utf-8-sig") and b"\xee\x80" not in data:
+    if data and encoding in ("utf-8", "utf-8-sig") and b"\xee" not in data:  # one byte: a memchr
         return RESERVED_REF_BYTES.search(data) is not None
     return any(ch in source for ch in RESERVED_CHARS) or RESERVED_REF.search(source) is not None
 
