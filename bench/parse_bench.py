@@ -7,7 +7,12 @@ real reports of ../shared/corpus when present. Machines here are noisy: read the
 Each figure is the median of --rounds runs of this process's CPU time, nianbao and its baseline alternating
 round by round (both are single-threaded and CPU-bound; CPU time leaves out the waits for a busy machine's cores).
 
-Usage: python bench/parse_bench.py [--n 60] [--rounds 3]
+Usage: python bench/parse_bench.py [--n 60] [--rounds 3] [--html-only] [--profile 12]
+(--profile N: the top N functions of a cProfile pass over each HTML corpus, by own time, after the timing.)
+
+Instruction counts, which a loaded machine does not move (the difference of two runs, divided by the files):
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null python bench/parse_bench.py --count html --passes 1
+  … the same with --passes 0 (corpus and warm-up only); --count full, and --count html-lxml for the baseline.
 """
 
 from __future__ import annotations
@@ -103,6 +108,13 @@ def _timed(fn: Callable[[], None]) -> float:
     return time.process_time() - start
 
 
+def _each(blobs: list[bytes], fn: Callable[[bytes], object]) -> None:
+    """fn over every file, each result dropped at once (as a parse worker drops a record once written):
+    a list of every record would make the collector walk them all again, a cost of the bench, not the parser."""
+    for blob in blobs:
+        fn(blob)
+
+
 def median_pair(rounds: int, ours: Callable[[], None], base: Callable[[], None]) -> tuple[float, float]:
     """Median seconds of each, the two alternating round by round so both see the same machine load."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -125,8 +137,8 @@ def bench_html(paths: list[Path], rounds: int) -> dict:
 
     blobs = [p.read_bytes() for p in paths]
     ok = [parse(b, p.name)["status"] for b, p in zip(blobs, paths, strict=True)]
-    ours, base = median_pair(rounds, lambda: [parse(b, "x.html") for b in blobs],
-                             lambda: [lxml.html.document_fromstring(b) for b in blobs])
+    ours, base = median_pair(rounds, lambda: _each(blobs, lambda b: parse(b, "x.html")),
+                             lambda: _each(blobs, lxml.html.document_fromstring))
     return {"files": len(blobs), "mb": sum(map(len, blobs)) / 1e6, "ours_s": ours, "base_s": base,
             "ours_rps": len(blobs) / ours, "base_rps": len(blobs) / base, "ratio": ours / base,
             "peak_ours_kb": peak_kb("nianbao", paths), "peak_base_kb": peak_kb("lxml", paths),
@@ -145,11 +157,53 @@ def bench_pdf(paths: list[Path], rounds: int) -> dict:
         for p in paths:
             subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, check=True)
 
-    ours, base = median_pair(rounds, lambda: [parse(b, "x.pdf") for b in blobs], pdftotext)
+    ours, base = median_pair(rounds, lambda: _each(blobs, lambda b: parse(b, "x.pdf")), pdftotext)
     return {"files": len(blobs), "mb": sum(map(len, blobs)) / 1e6, "ours_s": ours, "base_s": base,
             "ours_rps": len(blobs) / ours, "base_rps": len(blobs) / base, "ratio": ours / base,
             "peak_ours_kb": peak_kb("nianbao", paths), "peak_base_kb": peak_kb("none", paths),
             "statuses": {s: ok.count(s) for s in set(ok)}}
+
+
+def count_only(which: str, passes: int, n: int, seed: int) -> None:
+    """Parse one corpus `passes` times after one warm-up pass, nothing else (run under an instruction counter)."""
+    import lxml.html
+
+    from parsers import parse
+
+    kind, _, baseline = which.partition("-")
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+        blobs = [p.read_bytes() for p in make_corpus(Path(tmp), n, seed)[kind]]
+    for b in blobs:
+        parse(b, "x.html")
+    for _ in range(passes):
+        _each(blobs, lxml.html.document_fromstring if baseline else lambda b: parse(b, "x.html"))
+    print(f"{len(blobs)} files × {passes} passes")
+
+
+def profile_top(paths: list[Path], top: int) -> str:
+    """The top functions (own time) of one profiled pass of parse() over the files, after a warm-up pass."""
+    import cProfile
+    import pstats
+
+    from parsers import parse
+
+    blobs = [p.read_bytes() for p in paths]
+    for b in blobs:
+        parse(b, "x.html")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for b in blobs:
+        parse(b, "x.html")
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # type: ignore[attr-defined]
+    lines = [f"| function | calls | own time share (of {total:.3f} s, {stats.total_calls:,} calls) |",  # type: ignore[attr-defined]
+             "|---|---|---|"]
+    for (file, line, name), (_, calls, own, _, _) in rows:
+        where = f"{Path(file).parent.name}/{Path(file).name}:{line} {name}" if line else name
+        lines.append(f"| `{where}` | {calls:,} | {own / total * 100:.1f} % |")
+    return "\n".join(lines)
 
 
 def report(html: dict, full: dict | None, pdf: dict) -> str:
@@ -182,13 +236,24 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--json", action="store_true", help="print raw figures as JSON too")
     ap.add_argument("--html-only", action="store_true", help="skip the PDF batch")
+    ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions of a cProfile pass")
+    ap.add_argument("--count", choices=("html", "full", "html-lxml", "full-lxml"),
+                    help="no timing: parse that corpus --passes times after a warm-up (for instruction counters)")
+    ap.add_argument("--passes", type=int, default=1)
     args = ap.parse_args()
+    if args.count:
+        count_only(args.count, args.passes, args.n, args.seed)
+        return
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         files = make_corpus(Path(tmp), args.n, args.seed)
         html = bench_html(files["html"], args.rounds)
         full = bench_html(files["full"], args.rounds) if files["full"] else None
         pdf = {"skipped": "--html-only"} if args.html_only else bench_pdf(files["pdf"], args.rounds)
+        profiles = {name: profile_top(files[key], args.profile) for name, key in
+                    (("HTML report bodies", "html"), ("full portal pages", "full")) if args.profile and files[key]}
     print(report(html, full, pdf))
+    for name, table in profiles.items():
+        print(f"\nProfile, {name}:\n{table}")
     if args.json:
         print(json.dumps({"html": html, "full": full, "pdf": pdf}, indent=1))
 

@@ -35,18 +35,18 @@ def _terms(side: str, variant: Variant) -> list[Term]:
     return out
 
 
-def _lookup(table: Table, per: str, scope: str, name: str) -> int | float | None:
-    """Per-column identities name rows; per-row and per-group identities name columns."""
-    if per == "column":
-        return table.get(name, {}).get(scope)
-    return table.get(scope, {}).get(name)
+_NO_ROW: dict[str, int | float | None] = {}
 
 
 def _side(table: Table, per: str, scope: str, terms: list[Term], blanks: list[str]) -> int | float:
+    """The sum of one side's printed values (a blank or missing cell adds 0 and is named in `blanks`).
+    Per-column identities name rows; per-row and per-group identities name columns."""
     total: int | float = 0
+    by_column = per == "column"
+    row = _NO_ROW if by_column else table.get(scope, _NO_ROW)
     for term in terms:
         for name in term.names:
-            value = _lookup(table, per, scope, name)
+            value = table.get(name, _NO_ROW).get(scope) if by_column else row.get(name)
             if value is None:
                 blanks.append(name)
             else:

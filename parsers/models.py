@@ -81,7 +81,7 @@ class Document:
     @cached_property
     def text(self) -> str:
         """All paragraph text, one block per line (computed once: several readers scan it)."""
-        return "\n".join(b.text for b in self.blocks if isinstance(b, Paragraph))
+        return "\n".join([b.text for b in self.blocks if isinstance(b, Paragraph)])
 
 
 class ExtractError(Exception):

@@ -26,6 +26,8 @@ SENTENCE_MAX = 300
 WRAPPED_LINE_MIN = 20  # a PDF line this long without closing punctuation continues on the next line
 _SPACE = re.compile(r"\s+")
 _FIGURE_HINT = re.compile(r"[\d未没]")
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 _CLOSED = re.compile(r"[。！？；：!?;:]$")
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 
@@ -86,18 +88,43 @@ def _number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
+@lru_cache(maxsize=256)
+def _any_word(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """`any(word in text for word in words)` as one C-level regex search (words are literal phrases)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)").search
+
+
+_PREFILTERS: dict[int, tuple[Rules, Callable[[str], re.Match[str] | None]]] = {}
+
+
+def _any_pattern(rule: Rules) -> Callable[[str], re.Match[str] | None]:
+    """One regex search answering "does any pattern match somewhere in this clause?" (its patterns as one
+    alternation, group names dropped). Most clauses with a digit match none: they skip the patterns one by one."""
+    hit = _PREFILTERS.get(id(rule))
+    if hit is None or hit[0] is not rule:
+        alternation = "|".join(f"(?:{_GROUP_NAME.sub('(?:', p.regex.pattern)})" for p in rule.patterns)
+        try:
+            if _BACKREF.search(alternation) or any(p.regex.flags & ~re.UNICODE for p in rule.patterns):
+                raise re.error("group numbers or flags would change in one alternation")
+            search = re.compile(alternation or "(?!)").search
+        except re.error:  # a pattern that cannot be combined: no prefilter
+            search = re.compile("").search
+        hit = _PREFILTERS[id(rule)] = (rule, search)
+    return hit[1]
+
+
 def _match_clause(clause: str, sentence: str, rule: Rules,
                   in_context: dict[tuple[str, ...], bool]) -> list[tuple[Pattern, re.Match[str]]]:
     """in_context: whether the sentence holds one of a context's words (filled per sentence, shared by its clauses)."""
-    if any(word in clause for word in rule.forbid):
+    if _any_word(rule.forbid)(clause):
         return []
     out = []
-    elsewhen = any(word in clause for word in rule.other_period)
+    elsewhen = _any_word(rule.other_period)(clause) is not None
     for pattern in rule.patterns:
         if pattern.context:
             ok = in_context.get(pattern.context)
             if ok is None:
-                ok = in_context[pattern.context] = any(word in sentence for word in pattern.context)
+                ok = in_context[pattern.context] = _any_word(pattern.context)(sentence) is not None
             if not ok:
                 continue
         if elsewhen and not pattern.other_period:
@@ -106,7 +133,7 @@ def _match_clause(clause: str, sentence: str, rule: Rules,
             if pattern.value is None:
                 if rule.reject_after.match(clause[m.end():]):
                     continue
-                if any(clause[: m.start("n")].endswith(w) for w in rule.reject_before):
+                if clause.endswith(rule.reject_before, 0, m.start("n")):
                     continue
             out.append((pattern, m))
     return out
@@ -139,6 +166,9 @@ def prose_text(doc: Document) -> str:
     for table in doc.tables:
         for page in [p for p in table.pages or [table.page] if p is not None]:  # only PDF tables have pages
             cells[page] = cells.get(page, "") + "\u0000".join(fold(c) for row in table.grid for c in row)
+    if not cells:  # no table printed on a page (HTML, text): nothing to drop, one comprehension
+        return "\n".join([block.text.strip() if "\n" not in block.text else _unwrap(block.text)
+                          for block in doc.blocks if isinstance(block, Paragraph)])
     parts = []
     for block in doc.blocks:
         if not isinstance(block, Paragraph):
@@ -155,6 +185,7 @@ def prose_text(doc: Document) -> str:
 def find_figures(text: str) -> list[dict[str, Any]]:
     """Every figure a pattern finds, in text order (before conflicts are resolved)."""
     rule = rules()
+    any_pattern = _any_pattern(rule)
     out = []
     for raw_sentence in rule.sentence_split.split(unicodedata.normalize("NFKC", text)):
         if not _FIGURE_HINT.search(raw_sentence):  # removing spaces adds no digit: skip before folding
@@ -162,8 +193,8 @@ def find_figures(text: str) -> list[dict[str, Any]]:
         sentence = _SPACE.sub("", raw_sentence)
         in_context: dict[tuple[str, ...], bool] = {}
         for clause in rule.clause_split.split(sentence):
-            if not _FIGURE_HINT.search(clause):
-                continue  # no digit and no 未/没 (zero forms): nothing to find here
+            if not _FIGURE_HINT.search(clause) or not any_pattern(clause):
+                continue  # no digit and no 未/没 (zero forms), or no pattern matches: nothing to find here
             out.extend(_found(p, m, sentence, rule) for p, m in _match_clause(clause, sentence, rule, in_context))
     return out
 

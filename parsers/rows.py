@@ -33,25 +33,53 @@ class RowView(NamedTuple):
         return self.labels[-1].text if self.labels else None
 
 
+_new_tuple = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (rows are built by the thousand)
+_VALUE_LIKE: dict[str, bool] = {}
+VALUE_LIKE_MEMO = 65536
+
+
+def _value_like(text: str) -> bool:
+    """is_value_like through a plain dict (a lookup per cell instead of an lru_cache call)."""
+    hit = _VALUE_LIKE.get(text)
+    if hit is None:
+        if len(_VALUE_LIKE) >= VALUE_LIKE_MEMO:
+            _VALUE_LIKE.clear()
+        hit = _VALUE_LIKE[text] = is_value_like(text)
+    return hit
+
+
 def view_row(table: Table, r: int) -> RowView:
     labels: list[RowCell] = []
     values: list[RowCell] = []
     context: list[str] = []
-    for c, (text, origin) in enumerate(zip(table.grid[r], table.origin[r], strict=True)):
+    origins = table.origin[r]
+    if len(origins) != len(table.grid[r]):  # as zip(strict=True) said it
+        raise ValueError(f"zip() argument 2 is {'shorter' if len(origins) < len(table.grid[r]) else 'longer'} "
+                         "than argument 1")
+    memo = _VALUE_LIKE
+    for c, text in enumerate(table.grid[r]):
+        origin = origins[c]
         if origin is None:
             continue
-        if origin[0] < r:  # merged down from a row above
-            if origin[1] == c and text and not is_value_like(text):
+        row, col = origin
+        if row == r:
+            if col != c:
+                continue
+            like = memo.get(text)
+            if like is None:
+                like = _value_like(text)
+            if like:
+                values.append(_new_tuple(RowCell, (c, text)))
+            else:
+                labels.append(_new_tuple(RowCell, (c, text)))
+                values.clear()
+        elif row < r and col == c and text:  # merged down from a row above: group context
+            like = memo.get(text)
+            if like is None:
+                like = _value_like(text)
+            if not like:
                 context.append(text)
-            continue
-        if origin[0] != r or origin[1] != c:
-            continue
-        if is_value_like(text):
-            values.append(RowCell(c, text))
-        else:
-            labels.append(RowCell(c, text))
-            values.clear()
-    return RowView(table, r, tuple(labels), tuple(values), tuple(context))
+    return _new_tuple(RowView, (table, r, tuple(labels), tuple(values), tuple(context)))
 
 
 def iter_rows(doc: Document) -> Iterator[RowView]:

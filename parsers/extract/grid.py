@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from parsers.limits import MAX_SPAN, MAX_TABLE_CELLS
@@ -21,6 +22,11 @@ class SpanCell(NamedTuple):
     colspan: int = 1
 
 
+class PlainRow(list):
+    """A row whose cells all span one row and one column, given as their texts (HTML rows without rowspan or
+    colspan attributes): expand() places them in one step when nothing from above is in the way."""
+
+
 def _clamp(n: int) -> int:
     return max(1, min(n, MAX_SPAN))
 
@@ -28,8 +34,8 @@ def _clamp(n: int) -> int:
 def expand(rows: Sequence[Sequence[tuple[str, int, int]]], page: int | None = None) -> Table:
     """Place cells left to right, skipping grid positions already filled by a rowspan from above.
 
-    Cells are SpanCells or plain (text, rowspan, colspan) tuples. Rows are lists padded as cells land in
-    them (no per-position dict): most cells span nothing.
+    Cells are SpanCells or plain (text, rowspan, colspan) tuples, or a row is a PlainRow of texts. Rows are
+    lists padded as cells land in them (no per-position dict): most cells span nothing.
     """
     n_rows = len(rows)
     texts: list[list[str | None]] = [[] for _ in range(n_rows)]
@@ -38,6 +44,15 @@ def expand(rows: Sequence[Sequence[tuple[str, int, int]]], page: int | None = No
     width = 0
     for r, cells in enumerate(rows):
         row_texts, row_origins = texts[r], origins[r]
+        if type(cells) is PlainRow:
+            if None not in row_texts:  # no hole left by a span above: the texts go right after what is there
+                c = len(row_texts)
+                row_texts.extend(cells)
+                row_origins.extend(zip(repeat(r), range(c, c + len(cells))))
+                placed += len(cells)
+                width = max(width, len(row_texts))
+                continue
+            cells = [(text, 1, 1) for text in cells]
         c = 0
         for text, rs, cs in cells:
             while c < len(row_texts) and row_texts[c] is not None:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
 from parsers.extract.encoding import decode_html
-from parsers.extract.grid import TableTooLarge, expand
+from parsers.extract.grid import PlainRow, TableTooLarge, expand
+from parsers.extract.html_flow import (
+    FlowReader,
+    count_rows,
+    holds_delimiters,
+    payload_rows,
+    plain_row,
+    row_cells,
+    row_texts,
+    stack_allows_xslt,
+)
 from parsers.extract.html_tree import parse_html_tree
 from parsers.limits import MAX_TABLES, check_time, table_refusal
 from parsers.models import Document, ExtractError, Paragraph, Table
@@ -27,8 +38,11 @@ _BREAKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]*\n\s*")
 
 
 def _clean(text: str) -> str:
-    """Collapse runs of spaces, drop blank lines and the spaces around line breaks (regexes run in C)."""
-    return _BREAKS.sub("\n", _WS.sub(" ", text)).strip()
+    """Collapse runs of spaces, drop blank lines and the spaces around line breaks (regexes run in C).
+
+    Line breaks first: the same result as collapsing spaces first (a run of spaces before a break goes either
+    way; _BREAKS eats every whitespace after one), with far fewer runs left to collapse on a page's text."""
+    return _WS.sub(" ", _BREAKS.sub("\n", text)).strip()
 
 
 def _mark_line_breaks(root: etree._Element) -> None:
@@ -79,8 +93,6 @@ LAYOUT_CELL_CHARS = 200  # a cell holding more text than this is an article in a
 
 _DATA_TABLES = etree.XPath(
     f"//table[not(.//table)][not(.//td[string-length(normalize-space(.)) > {LAYOUT_CELL_CHARS}])]")
-_META = etree.XPath("//meta[@name]")
-_TITLES = etree.XPath("//title/text()")
 
 
 def _data_tables(root: etree._Element) -> list[etree._Element]:
@@ -140,9 +152,8 @@ def _blocks_from_text(text: str, tables: list[Table]) -> list[Paragraph | Table]
     return blocks
 
 
-def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
-    """Paragraphs and tables in reading order, via one C-level text serialisation of the body."""
-    etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
+def _flow_by_elements(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
+    """Paragraphs and tables in reading order: tables swapped for markers, then one text serialisation."""
     tables, skipped = _swap_tables_for_marks(root)
     _mark_blocks(root)
     body = root.find("body")
@@ -150,16 +161,96 @@ def _flow(root: etree._Element) -> tuple[list[Paragraph | Table], list[str]]:
     return _blocks_from_text(text, tables), skipped
 
 
+_FLOW = FlowReader(frozenset(BLOCK_TAGS), LAYOUT_CELL_CHARS)
+
+
+def _payload_table(payload: str, n_tables: int, skipped: list[str]) -> Table | None:
+    """A table payload of html_flow as a grid, or None (and why in `skipped`) past a limit."""
+    n_rows = count_rows(payload) if n_tables < MAX_TABLES else 0
+    why = table_refusal(n_tables, n_rows, 0)
+    if why is None:
+        try:
+            return expand(list(_payload_rows(payload)))
+        except TableTooLarge as exc:
+            why = f"a table was skipped: {exc}"
+    skipped.append(why)
+    return None
+
+
+_ANY_SPACE = re.compile(r"[\s\u00a0\u3000]")
+
+
+def _payload_rows(payload: str) -> Iterator[list[tuple[str, int, int]]]:
+    """(cell text as _cell_text reads it, rowspan, colspan) per cell; a row without any whitespace in its
+    texts or attributes needs no cleaning, so its cells skip the per-cell test."""
+    for row in payload_rows(payload):
+        spaced = _ANY_SPACE.search(row) is not None
+        if plain_row(row):
+            texts = row_texts(row)
+            yield PlainRow([text if _SIMPLE.match(text) else _clean(text) for text in texts] if spaced else texts)
+        elif spaced:
+            yield [(text if _SIMPLE.match(text) else _clean(text), _span(rs) if rs else 1, _span(cs) if cs else 1)
+                   for text, rs, cs in row_cells(row)]
+        else:
+            yield [(text, _span(rs) if rs else 1, _span(cs) if cs else 1) for text, rs, cs in row_cells(row)]
+
+
+def _blocks_from_parts(parts: list[str]) -> tuple[list[Paragraph | Table], list[str]]:
+    """html_flow's [text, payload, text, …] as blocks; a refused table leaves no break in the text."""
+    tables: list[Table] = []
+    skipped: list[str] = []
+    texts: list[list[str]] = [[parts[0]]]
+    for i in range(1, len(parts), 2):
+        check_time()
+        table = _payload_table(parts[i], len(tables), skipped)
+        if table is None:
+            texts[-1].append(parts[i + 1])
+        else:
+            tables.append(table)
+            texts.append([parts[i + 1]])
+    blocks: list[Paragraph | Table] = []
+    for i, text in enumerate(texts):
+        if i:
+            blocks.append(tables[i - 1])
+        blocks.extend(map(Paragraph, _clean("".join(text)).split("\n")))
+    return blocks, list(dict.fromkeys(skipped))
+
+
+def _flow(root: etree._Element, by_xslt: bool = True) -> tuple[list[Paragraph | Table], list[str]]:
+    """Paragraphs and tables in reading order: one XSLT pass (html_flow) unless the page cannot take it."""
+    etree.strip_elements(root, *SKIP_TAGS, with_tail=False)
+    parts = _FLOW(root) if by_xslt else None
+    if parts is None:
+        return _flow_by_elements(root)
+    return _blocks_from_parts(parts)
+
+
+_TITLE_TEXTS = etree.XPath("text()")
+_META_WANTED = {name.lower(): name for name in META_NAMES}
+
+
+def _first_title_text(root: etree._Element) -> str | None:
+    """The first text node of any <title> (what //title/text() lists first), found by lxml's C-level tag
+    iteration: an XPath starting with // first collects every node of the page."""
+    for title in root.iter("title"):
+        texts = _TITLE_TEXTS(title) if len(title) else [title.text] if title.text else []
+        if texts:
+            return texts[0]
+    return None
+
+
 def _meta(root: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for m in _META(root):
-        name = m.get("name", "")
-        for wanted in META_NAMES:
-            if name.lower() == wanted.lower() and m.get("content"):
-                meta[wanted] = m.get("content", "").strip()
-    titles = _TITLES(root)
-    if titles and titles[0].strip():
-        meta["html_title"] = titles[0].strip()
+    for m in root.iter("meta"):
+        name = m.get("name")
+        if name is None:
+            continue
+        wanted = _META_WANTED.get(name.lower())
+        if wanted is not None and m.get("content"):
+            meta[wanted] = m.get("content", "").strip()
+    title = _first_title_text(root)
+    if title and title.strip():
+        meta["html_title"] = title.strip()
     return meta
 
 
@@ -175,7 +266,7 @@ def extract_html(data: bytes, content_type: str | None = None) -> Document:
     _mark_line_breaks(root)
     meta = _meta(root)
     meta["encoding"] = encoding
-    blocks, skipped = _flow(root)
+    blocks, skipped = _flow(root, by_xslt=stack_allows_xslt() and not holds_delimiters(text, data, encoding))
     for i, table in enumerate(b for b in blocks if isinstance(b, Table)):
         table.index = i
     return Document(blocks=blocks, format="html", meta=meta, warnings=warnings + skipped)

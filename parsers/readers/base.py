@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from parsers.labels import MEMO_LIMIT, LabelIndex
 from parsers.rows import RowCell, RowView
 from parsers.templates import Variant
 from parsers.text import read_value
@@ -21,6 +22,29 @@ def per_variant(kind: str, variant: Variant, build: Callable[[Variant], T]) -> T
     if hit is None or hit[0] is not variant:
         hit = _PER_VARIANT[key] = (variant, build(variant))
     return hit[1]  # type: ignore[return-value]
+
+
+def relevant_rows(rows: list[RowView], indexes: tuple[LabelIndex, ...], memo: dict[str, bool],
+                  keep_unlabelled: bool = False) -> list[RowView]:
+    """The rows a reader can act on: those with a label some index of its variant matches (and, for a reader
+    whose data row carries no label, the unlabelled rows). The other rows would each be looked up label by
+    label and skipped; `memo` (one per variant, kept across documents) remembers each label's answer."""
+    out = []
+    for view in rows:
+        if not view.labels:
+            if keep_unlabelled:
+                out.append(view)
+            continue
+        for cell in view.labels:
+            hit = memo.get(cell.text)
+            if hit is None:
+                if len(memo) > MEMO_LIMIT:
+                    memo.clear()
+                hit = memo[cell.text] = any(index.match(cell.text) is not None for index in indexes)
+            if hit:
+                out.append(view)
+                break
+    return out
 
 
 class CellRead(NamedTuple):
@@ -74,7 +98,11 @@ def _cell_read(cell: RowCell, view: RowView) -> CellRead:
     table = view.table
     page = table.page_of(view.r) if table.page_starts else table.page
     read = read_value(cell.text)
-    return CellRead(read.value, cell.text, table.index, view.r, cell.col, page, read.unit)
+    # tuple.__new__: a CellRead per stored value, without the NamedTuple's Python-level __new__
+    return _new_tuple(CellRead, (read.value, cell.text, table.index, view.r, cell.col, page, read.unit))
+
+
+_new_tuple = tuple.__new__
 
 
 def assign(
@@ -92,8 +120,10 @@ def assign(
     if len(values) != n:
         values = _trim(values, n)
     if len(values) == n:
-        for key, cell in zip(keys, values, strict=False):
-            read.put(row_key, key, cell, view)
+        if values and keys:  # read.put, the row looked up once instead of once per cell
+            row = read.printed.setdefault(row_key, {})
+            for key, cell in zip(keys, values, strict=False):
+                row[key] = (cell, view)
         return
     if len(values) > n:
         read.warnings.append(f"{read.section}.{row_key}: {len(values)} value cells for {n} columns; the row "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.labels import LabelIndex, index_of
-from parsers.readers.base import TableRead, assign, per_variant
+from parsers.readers.base import TableRead, assign, per_variant, relevant_rows
 from parsers.rows import RowView
 from parsers.templates import Block, Variant
 
@@ -26,18 +26,20 @@ def _order(block: Block, cols: dict[str, int], read: TableRead, row_key: str) ->
     return keys
 
 
-def _indexes(variant: Variant) -> tuple[LabelIndex, list[LabelIndex], LabelIndex]:
+def _indexes(variant: Variant) -> tuple[LabelIndex, list[LabelIndex], LabelIndex, dict[str, bool]]:
+    """Header, per-block column and row indexes, and the memo of relevant_rows (labels none of them match)."""
     return (index_of((b.header_zh, str(i)) for i, b in enumerate(variant.blocks)),
             [index_of((p, c.key) for c in b.columns for p in c.printed) for b in variant.blocks],
-            index_of((p, f"{i}:{r.key}") for i, b in enumerate(variant.blocks) for r in b.rows for p in r.printed))
+            index_of((p, f"{i}:{r.key}") for i, b in enumerate(variant.blocks) for r in b.rows for p in r.printed),
+            {})
 
 
 def read_blocks(rows: list[RowView], variant: Variant) -> TableRead:
     expected = sum(len(b.rows) for b in variant.blocks)
     read = TableRead(variant.name, variant.section, expected_rows=expected)
-    headers, col_index, row_index = per_variant("blocks", variant, _indexes)
+    headers, col_index, row_index, memo = per_variant("blocks", variant, _indexes)
     state = _State()
-    for view in rows:
+    for view in relevant_rows(rows, (headers, *col_index, row_index), memo):
         hit = next((h for c in view.labels if (h := headers.match(c.text))), None)
         if hit is not None:
             state.enter(int(hit))

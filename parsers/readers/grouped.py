@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.labels import LabelIndex, index_of
-from parsers.readers.base import TableRead, per_variant
+from parsers.readers.base import TableRead, per_variant, relevant_rows
 from parsers.rows import RowView
 from parsers.templates import Variant
 
@@ -23,18 +23,20 @@ def _template_order(variant: Variant) -> list[tuple[str, str]]:
     return [(g, leaf.key) for g in variant.groups for leaf in variant.columns]
 
 
-def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex]:
+def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex, dict[str, bool]]:
+    """Group and leaf indexes, and the memo of relevant_rows."""
     return (index_of((p, g.key) for g in variant.groups.values() for p in g.printed),
-            index_of((p, c.key) for c in variant.columns for p in c.printed))
+            index_of((p, c.key) for c in variant.columns for p in c.printed),
+            {})
 
 
 def read_grouped(rows: list[RowView], variant: Variant) -> TableRead:
     n = len(variant.groups) * len(variant.columns)
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.groups))
-    groups, leaves = per_variant("grouped", variant, _indexes)
+    groups, leaves, memo = per_variant("grouped", variant, _indexes)
     anchors: dict[str, int] = {}
     leaf_cols: list[tuple[str, int]] = []
-    for view in rows:
+    for view in relevant_rows(rows, (groups, leaves), memo, keep_unlabelled=True):  # the data row has no label
         found_groups = [(k, c.col) for c in view.labels if (k := groups.match(c.text))]
         found_leaves = [(k, c.col) for c in view.labels if (k := leaves.match(c.text))]
         if found_groups or len(found_leaves) >= 3:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.labels import LabelIndex, index_of
-from parsers.readers.base import TableRead, assign, per_variant
+from parsers.readers.base import TableRead, assign, per_variant, relevant_rows
 from parsers.rows import RowView
 from parsers.templates import Variant
 from parsers.text import read_value
@@ -45,17 +45,19 @@ def _order(header: _Header, variant: Variant, read: TableRead) -> list[str]:
     return keys
 
 
-def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex, LabelIndex]:
+def _indexes(variant: Variant) -> tuple[LabelIndex, LabelIndex, LabelIndex, dict[str, bool]]:
+    """Column, column-group and row indexes, and the memo of relevant_rows."""
     return (index_of((p, c.key) for c in variant.columns for p in c.printed),
             index_of((p, "group") for p in variant.column_group_labels),
-            index_of((p, r.key) for r in variant.rows for p in r.printed))
+            index_of((p, r.key) for r in variant.rows for p in r.printed),
+            {})
 
 
 def read_matrix(rows: list[RowView], variant: Variant) -> TableRead:
     read = TableRead(variant.name, variant.section, expected_rows=len(variant.rows))
-    columns, col_groups, row_index = per_variant("matrix", variant, _indexes)
+    columns, col_groups, row_index, memo = per_variant("matrix", variant, _indexes)
     header = _Header()
-    for view in rows:
+    for view in relevant_rows(rows, (columns, col_groups, row_index), memo):
         found = _header_keys(view, columns, col_groups)
         if found is not None:
             for key, col in found:
