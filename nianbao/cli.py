@@ -305,7 +305,9 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
 @click.option("--worker", default=None, help="This worker's name in the parse queue (default host-pid).")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is left to parse (else run until stopped).")
 @click.option("--parent", default=None, type=int, help="Exit when the process with this id is gone (pools).")
-def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent: int | None) -> None:
+@click.option("--nice", default=0, type=click.IntRange(0, 19), show_default=True,
+              help="Lower this worker's CPU priority by this much (a crawl's own pool: 10, so fetching comes first).")
+def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent: int | None, nice: int) -> None:
     """Parse the documents a crawl archived (pending in the archive's parse queue), one at a time, with a lease:
     any number of workers, on this machine or others sharing the archive directory, never parse the same one.
     `nianbao crawl` starts a pool of these itself (--parse-workers); start more to drain a backlog.
@@ -314,6 +316,8 @@ def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent:
     """
     from nianbao.parsepool import run_worker, worker_name
 
+    if nice:
+        os.nice(nice)
     stats = run_worker(archive_dir, worker or worker_name(), until_idle=until_idle,
                        parent=parent, say=click.echo)
     if until_idle:

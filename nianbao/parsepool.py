@@ -33,6 +33,10 @@ from archive.rawstore import CorruptDocument
 from archive.writer import write_parsed
 from parsers import failed_record
 
+# A crawl's own pool runs below the crawl's CPU priority: on a machine with few cores, fetching (which keeps
+# the portals' connections busy) comes first and parsing catches up whenever the crawl waits on the network.
+POOL_NICE = 10
+
 ParseFn = Callable[[bytes, dict[str, Any]], dict | None]  # (bytes, hints) → record, None: not a report
 
 
@@ -132,6 +136,7 @@ class ParsePool:
     size: int
     say: Callable[[str], None] = print
     max_restarts: int = 20
+    nice: int = POOL_NICE
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     restarts: int = 0
 
@@ -146,7 +151,7 @@ class ParsePool:
 
     def _start(self, name: str) -> None:
         cmd = [sys.executable, "-m", "nianbao", "parse-worker", "--archive", self.archive_dir, "--worker", name,
-               "--parent", str(os.getpid())]
+               "--parent", str(os.getpid()), "--nice", str(self.nice)]
         self.procs[name] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
 
     def check(self) -> None:
