@@ -58,7 +58,7 @@ class Written:
     report: str  # "new": a report row was written; "twin": same report as another URL's; "none": nothing parsed
 
 
-PUT_THREADS = 8  # raw files of a group commit written (and fsynced) at once
+PUT_THREADS = 16  # raw files of a group commit written (and fsynced) at once
 
 _DOCUMENT_URL: Any = object()  # write_document's default source_url: the report's source is the document's URL
 

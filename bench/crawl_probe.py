@@ -74,6 +74,7 @@ class Probe:
             "itemproc": slot.itemproc_size if slot else 0,
             "sched": len(engine._slot.scheduler) if engine._slot and hasattr(engine._slot.scheduler, "__len__") else -1,
             "needs_backout": float(engine.needs_backout()),
+            **_busiest_slot(down),
         })
 
     def closed(self, spider: Any, reason: str) -> None:
@@ -84,7 +85,7 @@ class Probe:
         out.write(f"PROBE samples {len(self.samples)} over {time.perf_counter() - self.start:.1f}s, "
                   f"cpu {time.process_time() - self.cpu0:.1f}s\n")
         for key in ("down_active", "scraper_active", "scraper_bytes", "scraper_queue", "itemproc", "sched",
-                    "needs_backout"):
+                    "needs_backout", "slot_queue"):
             vals = [s[key] for s in self.samples]
             out.write(f"PROBE {key}: mean {sum(vals) / n:.2f} max {max(vals or [0]):.0f}\n")
         for name, times in sorted(TIMES.items()):
@@ -97,7 +98,17 @@ class Probe:
         for s in self.samples[::step]:
             out.write("PROBE t={t:5.1f} cpu={cpu:5.1f} down={down_active:2.0f} scr={scraper_active:3.0f} "
                       "bytes={scraper_bytes:9.0f} itemproc={itemproc:3.0f} sched={sched:4.0f} "
-                      "backout={needs_backout:.0f}\n".format(**s))
+                      "backout={needs_backout:.0f} busiest host: {slot_queue:3.0f} queued {slot_active:3.0f} in slot\n"
+                      .format(**s))
+
+
+def _busiest_slot(downloader: Any) -> dict[str, float]:
+    """The downloader slot (host) with the most requests waiting: its queue and its requests in progress."""
+    slots = list(downloader.slots.values())
+    if not slots:
+        return {"slot_queue": 0, "slot_active": 0}
+    slot = max(slots, key=lambda s: len(s.queue))
+    return {"slot_queue": len(slot.queue), "slot_active": len(slot.active)}
 
 
 def _timed_cm(name: str, cm_fn: Any) -> Any:

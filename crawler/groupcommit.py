@@ -22,8 +22,10 @@ WriteBatch = Callable[[list[Any]], list[BaseException | None]]
 
 class GroupCommit:
     def __init__(self, write: WriteBatch, max_items: int = 64, max_bytes: int = 32 << 20,
-                 name: str = "nianbao-archive-writer") -> None:
+                 name: str = "nianbao-archive-writer", deliver: Callable[..., Any] | None = None) -> None:
+        """deliver(fn, *args): how results reach the Deferreds' thread (default: the reactor's callFromThread)."""
         self.write, self.max_items, self.max_bytes = write, max_items, max_bytes
+        self._deliver = deliver
         self._queue: deque[tuple[Any, int, Any]] = deque()
         self._wake = threading.Condition()
         self._closing = False
@@ -70,14 +72,17 @@ class GroupCommit:
                 results = [exc] * len(batch)
             self.batches.append(len(batch))
             for (_, _, done), result in zip(batch, results, strict=True):
-                _fire(done, result)
+                self._fire(done, result)
 
+    def _fire(self, done: Any, result: BaseException | None) -> None:
+        from twisted.python.failure import Failure
 
-def _fire(done: Any, result: BaseException | None) -> None:
-    from twisted.internet import reactor
-    from twisted.python.failure import Failure
+        deliver = self._deliver
+        if deliver is None:
+            from twisted.internet import reactor
 
-    if result is None:
-        reactor.callFromThread(done.callback, None)
-    else:
-        reactor.callFromThread(done.errback, Failure(result))
+            deliver = reactor.callFromThread
+        if result is None:
+            deliver(done.callback, None)
+        else:
+            deliver(done.errback, Failure(result))
