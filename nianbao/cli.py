@@ -272,10 +272,13 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None, watch_in
 @click.option("--parse-workers", default=None, type=click.IntRange(min=0),
               help="Parse pool size: N `nianbao parse-worker` processes parse what the crawl archives; 0 parses "
                    "inside the crawl. Default: one per CPU core.")
+@click.option("--archive-only", is_flag=True,
+              help="Archive and queue documents for parsing, start no parse worker: `nianbao parse-worker` "
+                   "processes elsewhere (other machines sharing the archive) parse them.")
 def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
           jobdir: str | None, proxy: str | None, allow_hosts: str | None, redis_url: str | None, run: str,
           worker: str | None, settings: tuple[str, ...], wait: bool, log_file: str | None,
-          parse_workers: int | None) -> None:
+          parse_workers: int | None, archive_only: bool) -> None:
     """Crawl portals from the sources registry, archive every report found, and parse it.
 
     The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
@@ -295,6 +298,8 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
     if worker:
         os.environ["NIANBAO_WORKER"] = worker
     extra = dict(item.split("=", 1) for item in settings)
+    if archive_only:
+        extra["NIANBAO_PARSE_DEFERRED"], parse_workers = "True", 0
     sys.exit(crawl_once(archive_dir, wait=wait, say=click.echo, spider=spider, sources_path=sources_path, ids=ids,
                         division=division, jobdir=jobdir, proxy=proxy, allow_hosts=allow_hosts, extra=extra,
                         redis_url=redis_url, run=run, log_file=log_file, parse_workers=parse_workers))
