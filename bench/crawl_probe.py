@@ -38,6 +38,8 @@ class Probe:
         self.task: Any = None
         crawler.signals.connect(self.opened, signals.spider_opened)
         crawler.signals.connect(self.closed, signals.spider_closed)
+        crawler.signals.connect(self.received, signals.response_received)
+        self.latency: dict[str, list[float]] = defaultdict(list)
         writer_mod.write_document = _timed("write_document", writer_mod.write_document)
         writer_mod.write_outcome = _timed("write_outcome", writer_mod.write_outcome)
         writer_mod.write_batch = _timed("write_batch", writer_mod.write_batch)
@@ -59,6 +61,11 @@ class Probe:
         self.cpu0 = time.process_time()
         self.task = task.LoopingCall(self.sample)
         self.task.start(0.25)
+
+    def received(self, response: Any, request: Any, spider: Any) -> None:
+        from urllib.parse import urlsplit
+
+        self.latency[urlsplit(request.url).hostname or ""].append(request.meta.get("download_latency", 0.0))
 
     def sample(self) -> None:
         engine = self.crawler.engine
@@ -94,6 +101,10 @@ class Probe:
                 mean, p50, top = (1000 * x for x in (sum(times) / len(times), times[len(times) // 2], times[-1]))
                 out.write(f"PROBE time {name}: n {len(times)} total {sum(times):.2f}s mean {mean:.1f}ms "
                           f"p50 {p50:.1f}ms max {top:.1f}ms\n")
+        for host, times in sorted(self.latency.items(), key=lambda kv: -len(kv[1]))[:4]:
+            times = sorted(times)
+            out.write(f"PROBE latency {host}: n {len(times)} mean {1000 * sum(times) / len(times):.0f}ms "
+                      f"p50 {1000 * times[len(times) // 2]:.0f}ms p90 {1000 * times[len(times) * 9 // 10]:.0f}ms\n")
         step = max(1, len(self.samples) // 40)
         for s in self.samples[::step]:
             out.write("PROBE t={t:5.1f} cpu={cpu:5.1f} down={down_active:2.0f} scr={scraper_active:3.0f} "
