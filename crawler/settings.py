@@ -26,6 +26,10 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 # fsyncs on a busy disk while the writer's group commits (crawler/groupcommit.py) catch up. Scrapy's 5 MB
 # stalled downloads behind a handful of PDFs.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 32 * 1024 * 1024
+# Outputs of one response processed at once. Scrapy starts this many asyncio tasks for every response
+# (scrapy.utils.asyncio._parallel_asyncio): its default of 100 cost ~100 tasks per request, a fifth of the crawl's
+# CPU; a list page yields a few dozen requests and items, and the archive's writer queues them anyway.
+CONCURRENT_ITEMS = 16
 NIANBAO_WRITE_BATCH_ITEMS = 128  # documents per group commit at most (one WARC fsync, one SQLite commit)
 NIANBAO_WRITE_BATCH_BYTES = 32 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
