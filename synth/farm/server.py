@@ -210,6 +210,13 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     daemon_threads = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A crawler killed mid-response (benchmarks end their windows with SIGKILL) is no farm error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     """HTTP/1.1 with keep-alive; every answer carries Content-Length."""
