@@ -24,7 +24,7 @@ class GroupCommit:
     def __init__(self, write: WriteBatch, max_items: int = 64, max_bytes: int = 32 << 20,
                  name: str = "nianbao-archive-writer", deliver: Callable[..., Any] | None = None) -> None:
         """deliver(fn, *args): how results reach the Deferreds' thread (default: the reactor's callFromThread)."""
-        self.write, self.max_items, self.max_bytes = write, max_items, max_bytes
+        self.write, self.max_items, self.max_bytes = write, max(1, max_items), max_bytes
         self._deliver = deliver
         self._queue: deque[tuple[Any, int, Any]] = deque()
         self._wake = threading.Condition()

@@ -229,8 +229,8 @@ class ArchivePipeline:
         attachments its page linked, as resume expects), in group commits (crawler/groupcommit.py)."""
         if self._thread is None:
             settings = self.crawler.settings
-            self._thread = GroupCommit(self.write_batch, settings.getint("NIANBAO_WRITE_BATCH_ITEMS"),
-                                       settings.getint("NIANBAO_WRITE_BATCH_BYTES"))
+            self._thread = GroupCommit(self.write_batch, settings.getint("NIANBAO_WRITE_BATCH_ITEMS", 128),
+                                       settings.getint("NIANBAO_WRITE_BATCH_BYTES", 32 << 20))
         return self._thread
 
     def write_batch(self, entries: list[tuple[FetchedDocument, int | None]]) -> list[BaseException | None]:
