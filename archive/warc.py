@@ -91,10 +91,19 @@ class WarcLog:
     def _append(self, when: dt.datetime, records: list) -> tuple[str, int]:
         """Append records under an exclusive lock (several writers may share the directory); returns the file
         name and the offset of the first record. Raises ArchiveWriteError with the file as it was before."""
+        name, offsets = self._append_groups(when, [records])
+        return name, offsets[0]
+
+    def _append_groups(self, when: dt.datetime, groups: list[list]) -> tuple[str, list[int]]:
+        """Append several exchanges' records at once (one lock, one write, one fsync: a group commit); returns
+        the file name and the offset of each group's first record."""
         buffer = BytesIO()
         writer = WARCWriter(buffer, gzip=True)
-        for record in records:
-            writer.write_record(record)
+        starts = []
+        for records in groups:
+            starts.append(buffer.tell())
+            for record in records:
+                writer.write_record(record)
         data = buffer.getvalue()
         path = self._file(when)
         try:
@@ -122,28 +131,49 @@ class WarcLog:
                 self._hint(path).unlink(missing_ok=True)  # only a shortcut: without it the next writer reads more
         finally:
             os.close(fd)  # closing releases the lock
-        return path.name, offset
+        return path.name, [offset + start for start in starts]
 
     def write_response(self, url: str, status: int, headers: dict[str, str], body: bytes,
                        when: dt.datetime, request_headers: dict[str, str] | None = None) -> tuple[str, int]:
         """Record one HTTP exchange; returns (warc file name, byte offset of the response record)."""
-        writer = WARCWriter(BytesIO(), gzip=True)
-        http = StatusAndHeaders(f"{status} {_reason(status)}", list(headers.items()), protocol="HTTP/1.1")
-        date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        response = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
-                                             warc_headers_dict={"WARC-Date": date})
-        req_http = StatusAndHeaders(f"GET {url} HTTP/1.1", list((request_headers or {}).items()), is_http_request=True)
-        request = writer.create_warc_record(url, "request", http_headers=req_http,
-                                            warc_headers_dict={"WARC-Date": date})
-        return self._append(when, [response, request])
+        return self._append(when, response_records(url, status, headers, body, when, request_headers))
+
+    def write_many(self, exchanges: list[tuple[dt.datetime, list]]) -> list[tuple[str, int]]:
+        """Several exchanges (their time, their records: response_records/resource_records), appended with one
+        fsync per day file; returns (file name, offset) of each exchange's first record, in order."""
+        out: list[tuple[str, int]] = [("", 0)] * len(exchanges)
+        days: dict[Path, list[int]] = {}
+        for i, (when, _) in enumerate(exchanges):
+            days.setdefault(self._file(when), []).append(i)
+        for members in days.values():
+            name, offsets = self._append_groups(exchanges[members[0]][0], [exchanges[i][1] for i in members])
+            for i, offset in zip(members, offsets, strict=True):
+                out[i] = (name, offset)
+        return out
 
     def write_resource(self, uri: str, body: bytes, content_type: str, when: dt.datetime) -> tuple[str, int]:
         """Record a document that came from disk rather than HTTP."""
-        writer = WARCWriter(BytesIO(), gzip=True)
-        record = writer.create_warc_record(uri, "resource", payload=BytesIO(body),
-                                           warc_content_type=content_type,
-                                           warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
-        return self._append(when, [record])
+        return self._append(when, resource_records(uri, body, content_type, when))
+
+
+def response_records(url: str, status: int, headers: dict[str, str], body: bytes, when: dt.datetime,
+                     request_headers: dict[str, str] | None = None) -> list:
+    """The response record of one HTTP exchange and its request record."""
+    writer = WARCWriter(BytesIO(), gzip=True)
+    http = StatusAndHeaders(f"{status} {_reason(status)}", list(headers.items()), protocol="HTTP/1.1")
+    date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    response = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
+                                         warc_headers_dict={"WARC-Date": date})
+    req_http = StatusAndHeaders(f"GET {url} HTTP/1.1", list((request_headers or {}).items()), is_http_request=True)
+    request = writer.create_warc_record(url, "request", http_headers=req_http, warc_headers_dict={"WARC-Date": date})
+    return [response, request]
+
+
+def resource_records(uri: str, body: bytes, content_type: str, when: dt.datetime) -> list:
+    """The resource record of a document that came from disk rather than HTTP."""
+    writer = WARCWriter(BytesIO(), gzip=True)
+    return [writer.create_warc_record(uri, "resource", payload=BytesIO(body), warc_content_type=content_type,
+                                      warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")})]
 
 
 def _reason(status: int) -> str:

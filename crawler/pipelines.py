@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -17,9 +18,19 @@ from archive.coverage import record_coverage
 from archive.directory import Archive
 from archive.errors import ArchiveWriteError
 from archive.save import now
-from archive.writer import Arrival, write_document, write_members, write_outcome, write_sites
+from archive.writer import (
+    Arrival,
+    Outcome,
+    Queued,
+    write_batch,
+    write_document,
+    write_members,
+    write_outcome,
+    write_sites,
+)
 from crawler.crawl_record import close_crawl
 from crawler.distributed import item_written, worker_id
+from crawler.groupcommit import GroupCommit
 from crawler.items import FetchedDocument
 from crawler.queue_codec import encode
 from crawler.robots import disallows
@@ -162,6 +173,9 @@ class ArchivePipeline:
     def close_spider(self, spider: Spider | None = None) -> None:
         if self._thread is not None:  # every item is written by now (Scrapy waits for them)
             self._thread.stop()
+            if self.crawler is not None and self.crawler.stats is not None and self._thread.batches:
+                self.crawler.stats.set_value("nianbao/write_batches", len(self._thread.batches))
+                self.crawler.stats.set_value("nianbao/write_batch_max", max(self._thread.batches))
             self._thread = None
         if self._archive is None:
             return
@@ -203,25 +217,49 @@ class ArchivePipeline:
         return item
 
     async def _write_off_reactor(self, item: FetchedDocument, crawl_id: int | None) -> FetchedDocument:
-        from twisted.internet import reactor, threads
-
         try:
-            await maybe_deferred_to_future(threads.deferToThreadPool(reactor, self._writer_thread(), self.write,
-                                                                     item, crawl_id, self.worker))
+            await maybe_deferred_to_future(self._writer_thread().submit((item, crawl_id), len(item.body or b"")))
         except ArchiveWriteError as exc:
             self._stop(str(exc))
             raise DropItem(str(exc)) from None
         return self._written(item)
 
-    def _writer_thread(self) -> Any:
+    def _writer_thread(self) -> GroupCommit:
         """One thread, with its own SQLite connection, writes in arrival order (an article before the
-        attachments its page linked, as resume expects)."""
+        attachments its page linked, as resume expects), in group commits (crawler/groupcommit.py)."""
         if self._thread is None:
-            from twisted.python.threadpool import ThreadPool
-
-            self._thread = ThreadPool(1, 1, name="nianbao-archive-writer")
-            self._thread.start()
+            settings = self.crawler.settings
+            self._thread = GroupCommit(self.write_batch, settings.getint("NIANBAO_WRITE_BATCH_ITEMS", 128),
+                                       settings.getint("NIANBAO_WRITE_BATCH_BYTES", 32 << 20))
         return self._thread
+
+    def write_batch(self, entries: list[tuple[FetchedDocument, int | None]]) -> list[BaseException | None]:
+        """Several fetched items in one group commit (archive.writer.write_batch), in order; a ZIP (parsed here
+        with its members) is written on its own between the batches before and after it."""
+        results: list[BaseException | None] = [None] * len(entries)
+        members: list[tuple[int, Queued | Outcome]] = []
+        for i, (item, crawl_id) in enumerate(entries):
+            if item.kind in FAILURE_KINDS or item.kind == "not_modified":
+                members.append((i, Outcome(self._fetch_row(item, crawl_id, self.worker, None, item.kind),
+                                           host_of(item.url))))
+            elif sniff(item.body, item.url) == "zip":
+                self._write_members(members, results)
+                results[i] = _error_of(lambda item=item, crawl_id=crawl_id: self.write(item, crawl_id, self.worker))
+            elif not self._archived_in_crawl(item, crawl_id):
+                members.append((i, Queued(self._arrival(item, crawl_id, self.worker),
+                                          lambda sha, fmt, item=item: self._defer(item, sha, fmt),
+                                          hint_code=item.division_code)))
+        self._write_members(members, results)
+        return results
+
+    def _write_members(self, members: list[tuple[int, Queued | Outcome]], results: list) -> None:
+        if not members:
+            return
+        written = write_batch(self.archive, [m for _, m in members])
+        for (i, _), outcome in zip(members, written, strict=True):
+            if isinstance(outcome, Exception):
+                results[i] = outcome
+        members.clear()
 
     def _stop(self, message: str) -> None:
         logger.error("archive write failed, stopping the crawl: %s", message)
@@ -257,14 +295,9 @@ class ArchivePipeline:
         """Through the archive's one writer: a crawl killed at any point leaves either nothing or everything of
         this document in the database, and a resumed crawl skips what this crawl already archived."""
         archive = self.archive
-        if crawl_id is not None and archive.db["fetches"].count_where(
-                "crawl_id = ? AND url = ? AND outcome = 'ok'", [crawl_id, item.url]):
+        if self._archived_in_crawl(item, crawl_id):
             return  # already archived by this crawl (a resumed crawl re-discovers what it had done)
-        row = self._fetch_row(item, crawl_id, worker, None, "ok")
-        fetch = {k: v for k, v in row.items() if k not in ("sha256", "url", "fetched_at", "outcome", "http_status",
-                                                           "headers")}
-        doc = Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
-                      headers=item.headers, fetch=fetch)
+        doc = self._arrival(item, crawl_id, worker)
         # a ZIP is parsed here, with its members (each its own document); everything else by the parse pool
         deferrable = self.deferred and sniff(item.body, item.url) != "zip"
         defer = (lambda sha, fmt: self._defer(item, sha, fmt)) if deferrable else None
@@ -272,6 +305,17 @@ class ArchivePipeline:
                                  hint_code=item.division_code, defer=defer)
         if written.report == "new" and sniff(item.body, item.url) == "zip":  # each member its own document
             write_members(archive, doc, item.url, zip_members(item.body, item.url))
+
+    def _archived_in_crawl(self, item: FetchedDocument, crawl_id: int | None) -> bool:
+        return crawl_id is not None and bool(self.archive.db["fetches"].count_where(
+            "crawl_id = ? AND url = ? AND outcome = 'ok'", [crawl_id, item.url]))
+
+    def _arrival(self, item: FetchedDocument, crawl_id: int | None, worker: str | None) -> Arrival:
+        row = self._fetch_row(item, crawl_id, worker, None, "ok")
+        fetch = {k: v for k, v in row.items() if k not in ("sha256", "url", "fetched_at", "outcome", "http_status",
+                                                           "headers")}
+        return Arrival(url=item.url, body=item.body, fetched_at=item.fetched_at, http_status=item.http_status,
+                       headers=item.headers, fetch=fetch)
 
     def _parse(self, item: FetchedDocument, sha: str, fmt: str) -> dict | None:
         """The report a new document holds; None for lists, wrapper pages, page images and bytes parsed before."""
@@ -286,6 +330,14 @@ class ArchivePipeline:
         if fmt in NEVER_A_REPORT_ALONE or self.archive.db["reports"].count_where("sha256 = ?", [sha]):
             return None
         return parse_hints(item)
+
+
+def _error_of(write: Callable[[], None]) -> BaseException | None:
+    try:
+        write()
+    except Exception as exc:
+        return exc
+    return None
 
 
 def parse_hints(item: FetchedDocument) -> dict[str, Any]:

@@ -12,7 +12,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao; annual-report archive; contact via repository)"
 
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS = 64  # across all hosts; politeness is the per-host limit below (broad crawls need more sockets)
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
@@ -22,6 +22,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = MAX_FILE_BYTES  # reports are a few MB; a bigger body is not a report (parsers/limits.py)
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Responses (bodies) waiting for the archive's writer before Scrapy stops downloading: room for a few slow
+# fsyncs on a busy disk while the writer's group commits (crawler/groupcommit.py) catch up. Scrapy's 5 MB
+# stalled downloads behind a handful of PDFs.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 32 * 1024 * 1024
+# Outputs of one response processed at once. Scrapy starts this many asyncio tasks for every response
+# (scrapy.utils.asyncio._parallel_asyncio): its default of 100 cost ~100 tasks per request, a fifth of the crawl's
+# CPU; a list page yields a few dozen requests and items, and the archive's writer queues them anyway.
+CONCURRENT_ITEMS = 16
+NIANBAO_WRITE_BATCH_ITEMS = 128  # documents per group commit at most (one WARC fsync, one SQLite commit)
+NIANBAO_WRITE_BATCH_BYTES = 32 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_ENABLED = False  # replaced by crawler.middlewares.BackoffRetryMiddleware
 NIANBAO_RETRY_TIMES = 2

@@ -272,10 +272,13 @@ def serve(archive_dir: str, host: str, port: int, get_path: str | None, watch_in
 @click.option("--parse-workers", default=None, type=click.IntRange(min=0),
               help="Parse pool size: N `nianbao parse-worker` processes parse what the crawl archives; 0 parses "
                    "inside the crawl. Default: one per CPU core.")
+@click.option("--archive-only", is_flag=True,
+              help="Archive and queue documents for parsing, start no parse worker: `nianbao parse-worker` "
+                   "processes elsewhere (other machines sharing the archive) parse them.")
 def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | None, division: str | None,
           jobdir: str | None, proxy: str | None, allow_hosts: str | None, redis_url: str | None, run: str,
           worker: str | None, settings: tuple[str, ...], wait: bool, log_file: str | None,
-          parse_workers: int | None) -> None:
+          parse_workers: int | None, archive_only: bool) -> None:
     """Crawl portals from the sources registry, archive every report found, and parse it.
 
     The same as `scrapy crawl reports -s NIANBAO_ARCHIVE=…`; robots.txt is obeyed, at most two
@@ -295,6 +298,8 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
     if worker:
         os.environ["NIANBAO_WORKER"] = worker
     extra = dict(item.split("=", 1) for item in settings)
+    if archive_only:
+        extra["NIANBAO_PARSE_DEFERRED"], parse_workers = "True", 0
     sys.exit(crawl_once(archive_dir, wait=wait, say=click.echo, spider=spider, sources_path=sources_path, ids=ids,
                         division=division, jobdir=jobdir, proxy=proxy, allow_hosts=allow_hosts, extra=extra,
                         redis_url=redis_url, run=run, log_file=log_file, parse_workers=parse_workers))
@@ -305,7 +310,9 @@ def crawl(archive_dir: str, spider: str, sources_path: str | None, ids: str | No
 @click.option("--worker", default=None, help="This worker's name in the parse queue (default host-pid).")
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is left to parse (else run until stopped).")
 @click.option("--parent", default=None, type=int, help="Exit when the process with this id is gone (pools).")
-def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent: int | None) -> None:
+@click.option("--nice", default=0, type=click.IntRange(0, 19), show_default=True,
+              help="Lower this worker's CPU priority by this much (a crawl's own pool: 10, so fetching comes first).")
+def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent: int | None, nice: int) -> None:
     """Parse the documents a crawl archived (pending in the archive's parse queue), one at a time, with a lease:
     any number of workers, on this machine or others sharing the archive directory, never parse the same one.
     `nianbao crawl` starts a pool of these itself (--parse-workers); start more to drain a backlog.
@@ -314,6 +321,8 @@ def parse_worker(archive_dir: str, worker: str | None, until_idle: bool, parent:
     """
     from nianbao.parsepool import run_worker, worker_name
 
+    if nice:
+        os.nice(nice)
     stats = run_worker(archive_dir, worker or worker_name(), until_idle=until_idle,
                        parent=parent, say=click.echo)
     if until_idle:
