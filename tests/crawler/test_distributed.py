@@ -57,7 +57,8 @@ def test_two_workers_share_the_crawl(tmp_path: Path) -> None:
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path: Path) -> None:
-    with redis_server(tmp_path) as redis_url, Farm(seed=1, reports_per_county=12) as farm:
+    # 150 ms per response: with group commits a worker could finish the farm before the kill point
+    with redis_server(tmp_path) as redis_url, Farm(seed=1, reports_per_county=12, latency_ms=150) as farm:
         sources = sources_csv(farm, tmp_path / "sources.csv")
         archive = tmp_path / "archive"
         doomed = _worker(archive, sources, farm, redis_url, "t2", "doomed")
