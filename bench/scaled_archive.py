@@ -26,6 +26,7 @@ Usage: python bench/scaled_archive.py --reports 10000 --out /work/scale/a10k
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -349,6 +350,7 @@ def main() -> None:
         if not seed_dir.exists():
             seed_archive(seed_dir, args.pool, args.seed)
     timings = build(seed_dir, args.out, args.reports, args.seed)
+    args.out.with_name(args.out.name + ".build.json").write_text(json.dumps(timings, indent=1))
     print({k: round(v, 1) for k, v in timings.items()})
 
 
