@@ -119,17 +119,18 @@ def time_page(url: str, requests: int) -> dict:
             "p95": times[max(0, int(len(times) * 0.95 + 0.5) - 1)], "max": times[-1]}
 
 
-def time_download(url: str) -> dict:
-    """Time to first byte and MB/s of a full download (read and thrown away)."""
+def time_download(url: str, limit_mb: int) -> dict:
+    """Time to first byte, and MB/s over the first limit_mb MB (read and thrown away; a full transfer takes
+    the file's size divided by that rate)."""
     t0 = time.perf_counter()
     with urllib.request.urlopen(url, timeout=36000) as r:
         r.read(1)
         ttfb = time.perf_counter() - t0
         n = 1
-        while chunk := r.read(1 << 20):
+        while n < limit_mb * 1_000_000 and (chunk := r.read(1 << 20)):
             n += len(chunk)
     total = time.perf_counter() - t0
-    return {"ttfb_s": ttfb, "bytes": n, "total_s": total, "mb_per_s": n / 1e6 / max(total - ttfb, 1e-9)}
+    return {"ttfb_s": ttfb, "bytes_read": n, "total_s": total, "mb_per_s": n / 1e6 / max(total - ttfb, 1e-9)}
 
 
 def county_term(archive: Path) -> str:
@@ -162,7 +163,27 @@ def fixed_pages(archive: Path) -> dict[str, str]:
         "report page": f"/nianbao/reports/{mid}",
         "agency page": f"/nianbao/agencies/{agency}",
         "map data (county_map.json)": "/nianbao/county_map.json?_shape=objects&_size=max",
+        "map data (coverage_map.json)": "/nianbao/coverage_map.json?_shape=objects&_size=max",
     }
+
+
+def chart_pages(links: list[str]) -> dict[str, str]:
+    """The data each dashboard linked from the home page fetches from its browser script (one per chart and
+    select filter), as datasette-dashboards builds it with no filter chosen."""
+    import yaml
+    from datasette_dashboards import replace_opts_in_query
+
+    meta = yaml.safe_load((ROOT / "datasette" / "metadata.yml").read_text(encoding="utf-8"))
+    boards = meta.get("plugins", {}).get("datasette-dashboards", {})
+    out = {}
+    for link in links:
+        slug = link.rstrip("/").rsplit("/", 1)[-1] if link.startswith("/-/dashboards/") else None
+        for kind in ("charts", "filters"):
+            for name, item in (boards.get(slug, {}).get(kind) or {}).items() if slug else ():
+                if item.get("query"):
+                    sql = replace_opts_in_query(item["query"], {})
+                    out[f"{link} {kind[:-1]} {name} data"] = f"/{item['db']}.json?sql={quote(sql)}&_shape=objects"
+    return out
 
 
 def db_sizes(archive: Path, n: int) -> dict:
@@ -182,13 +203,15 @@ def run_dump(archive: Path, out: Path) -> dict:
     return {"dump_s": seconds, "gz_bytes": gz, "release_bytes": total}
 
 
-def measure(archive: Path, requests: int, dump: bool, build: dict | None) -> dict:
+def measure(archive: Path, requests: int, dump: bool, build: dict | None, download_mb: int) -> dict:
     n = report_count(archive)
     result = {"reports": n, "files": db_sizes(archive, n), "build": build}
     proc, base, startup = start_server(archive)
     result["startup_s"] = startup
     try:
-        pages = {link: link for link in home_links(base)}
+        links = home_links(base)
+        pages = {link: link for link in links}
+        pages.update(chart_pages(links))
         pages.update(fixed_pages(archive))
         result["pages"] = {}
         for label, path in pages.items():
@@ -196,8 +219,8 @@ def measure(archive: Path, requests: int, dump: bool, build: dict | None) -> dic
             print(f"  {label}: {result['pages'][label]['p95']:.0f} ms p95", flush=True)
         result["downloads"] = {}
         for path in downloads(base):
-            first = time_download(base + path)
-            again = time_download(base + path)
+            first = time_download(base + path, download_mb)
+            again = time_download(base + path, download_mb)
             result["downloads"][path] = {"first": first, "again": again}
             print(f"  {path}: first byte {first['ttfb_s']:.2f} s, then {again['ttfb_s']:.2f} s, "
                   f"{again['mb_per_s']:.0f} MB/s", flush=True)
@@ -246,6 +269,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--requests", type=int, default=20)
     ap.add_argument("--dump", action="store_true", help="also time `nianbao dump` (and delete the release)")
+    ap.add_argument("--download-mb", type=int, default=1000, help="MB of each .db download to read")
     ap.add_argument("--build-json", type=Path, help="the builder's timings, kept with the results")
     ap.add_argument("--table", type=Path, nargs="+", help="print the comparison table of these result files")
     args = ap.parse_args()
@@ -253,7 +277,7 @@ def main() -> None:
         print(table(args.table))
         return
     build = json.loads(args.build_json.read_text()) if args.build_json else None
-    result = measure(args.archive, args.requests, args.dump, build)
+    result = measure(args.archive, args.requests, args.dump, build, args.download_mb)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=1, ensure_ascii=False))
 
