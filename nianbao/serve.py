@@ -9,6 +9,8 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from archive.public import public_file
+
 SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "datasette"
 
@@ -52,6 +54,7 @@ def prepare(db_path: Path) -> Path:
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
     write_inspect(db_path)
+    public_file(db_path)  # what /nianbao.db sends, made now rather than on the first download
     return db_path
 
 
