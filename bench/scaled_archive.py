@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # archive_bench's pool of parsed synthetic reports
 
 YEARS = 7
 FIRST_YEAR = 2019
