@@ -36,7 +36,8 @@ def load_divisions(db: Database) -> int:
 
 
 def open_db(path: str | Path | None = None) -> Database:
-    """A file database (or in-memory when path is None), migrated and with divisions loaded."""
+    """A file database (or in-memory when path is None), migrated, with divisions loaded and its text database
+    (nianbao_text.db beside it, archive/textdb.py) attached as schema `text`."""
     if path is None:
         db = Database(memory=True)
         apply(db)
@@ -47,7 +48,7 @@ def open_db(path: str | Path | None = None) -> Database:
     db.execute("PRAGMA busy_timeout = 60000")  # several crawl workers may write; wait for the lock, not fail
     with _schema_lock(Path(path)):  # workers started together must not run the migrations twice
         db.execute("PRAGMA journal_mode = WAL")
-        apply(db)
+        apply(db)  # attaches the text database beside it (archive/textdb.py)
         with db.atomic():
             load_divisions(db)
     return db

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from archive import textdb
 from archive.migrations import migrations
 from archive.public import scrub_database
 
@@ -30,11 +31,18 @@ LICENCE = (
     "Code: Apache-2.0."
 )
 SKIP = ("_fts", "sqlite_")
+# The compact tables behind report_values and checks (archive/compact.py) go to CSV as those views: one row per
+# cell or check with its readable keys, the form researchers know, ordered by the old primary keys.
+COMPACT = {"cells", "value_keys", "check_results", "check_defs"}
+CSV_VIEWS = {"report_values": ("report_id", "table_key", "row_key", "col_key"),
+             "checks": ("report_id", "check_id", "scope")}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what Excel would evaluate in a text cell (CSV injection)
 
 
 def _tables(db: Database) -> list[str]:
-    return [t for t in db.table_names() if not any(s in t for s in SKIP)]
+    """What goes to CSV: the tables, with the compact ones as their readable views."""
+    tables = [t for t in db.table_names() if not any(s in t for s in SKIP) and t not in COMPACT]
+    return tables + [v for v in CSV_VIEWS if v in db.view_names()]
 
 
 def _excel_cell(value: object) -> object:
@@ -43,7 +51,7 @@ def _excel_cell(value: object) -> object:
 
 
 def _write_csv(db: Database, table: str, path: Path, excel: bool = False) -> int:
-    pks = db[table].pks
+    pks = list(CSV_VIEWS[table]) if table in CSV_VIEWS else db[table].pks
     order = ", ".join(f"[{c}]" for c in pks) if pks != ["rowid"] else "rowid"
     cursor = db.execute(f"SELECT * FROM [{table}] ORDER BY {order}")
     columns = [d[0] for d in cursor.description]
@@ -78,7 +86,7 @@ def claim_release_dir(out_root: Path, release: str) -> Path:
 
 def _schema(db: Database) -> str:
     lines = []
-    for table in _tables(db):
+    for table in [t for t in db.table_names() if not any(s in t for s in SKIP)]:
         cols = ", ".join(f"{c.name} ({c.type})" for c in db[table].columns)
         lines.append(f"- `{table}` ({db[table].count} rows): {cols}")
     for view in db.view_names():
@@ -103,7 +111,12 @@ def _readme(db: Database, release: str, counts: dict[str, int], excel: bool, syn
 {warning}Parsed 政府信息公开工作年度报告 (government-information-disclosure annual reports)
 of Chinese county-level governments, their departments and townships.
 
-- `nianbao.db`: the SQLite database (open with Datasette or `sqlite3`); `nianbao.db.gz`: the same, gzipped.
+- `nianbao.db`: the SQLite database of the numbers (open with Datasette or `sqlite3`): reports, every cell
+  (`report_values`), checks, summaries, fetches; `nianbao.db.gz`: the same, gzipped. It is complete without
+  the text: download it alone for the figures.
+- `nianbao_text.db` (`.gz`): the reports' text by section, with its full-text index (`sections`,
+  `sections_fts`); its `report_id` is that of `nianbao.db`. `datasette nianbao.db nianbao_text.db` serves both;
+  in `sqlite3`, `ATTACH 'nianbao_text.db' AS text` joins them.
 - `csv/`: one CSV per table, rows sorted by primary key; **encoding UTF-8 without a byte order mark**, LF line
   ends, RFC 4180 quoting, blank = NULL. Excel guesses the wrong encoding for these (Chinese shows as 乱码): use
   Data → From Text/CSV → 65001 UTF-8, or the csv-excel/ folder of a dump made with `--excel`.
@@ -152,13 +165,45 @@ def dump(db_path: str | Path, out_root: str | Path, release: str | None = None, 
         (out / "csv-excel").mkdir()
         for t in _tables(db):
             _write_csv(db, t, out / "csv-excel" / f"{t}.csv", excel=True)
+    db.close()
+    counts.update(_dump_text(Path(db_path), out, excel))
+    db = Database(out / "nianbao.db")
     (out / "README.md").write_text(_readme(db, release, counts, excel, synthetic), encoding="utf-8")
     db.close()
-    with (out / "nianbao.db").open("rb") as f, (out / "nianbao.db.gz").open("wb") as raw, \
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as g:  # mtime 0: same bytes for the same data
-        shutil.copyfileobj(f, g)
+    for name in ("nianbao.db", textdb.text_path("nianbao.db").name):
+        if (out / name).exists():
+            _gzip(out / name)
     _checksums(out)
     return out
+
+
+def _dump_text(db_path: Path, out: Path, excel: bool) -> dict[str, int]:
+    """The text database beside the numbers (archive/textdb.py): its snapshot, masked, and its CSVs."""
+    source = textdb.text_path(db_path)
+    if not source.is_file():
+        return {}
+    target = out / textdb.text_path("nianbao.db").name
+    with closing(sqlite3.connect(source)) as src:
+        src.execute("VACUUM INTO ?", [str(target)])
+    with closing(sqlite3.connect(target)) as snap:  # taken after the numbers: drop text of reports made since
+        snap.execute("ATTACH DATABASE ? AS numbers", [str(out / "nianbao.db")])
+        for table in ("sections", "report_texts"):
+            snap.execute(f"DELETE FROM main.{table} WHERE report_id NOT IN (SELECT id FROM numbers.reports)")
+        snap.commit()
+    scrub_database(target, hide=[db_path.resolve().parent])
+    text = Database(target)
+    counts = {t: _write_csv(text, t, out / "csv" / f"{t}.csv") for t in _tables(text)}
+    if excel:
+        for t in _tables(text):
+            _write_csv(text, t, out / "csv-excel" / f"{t}.csv", excel=True)
+    text.close()
+    return counts
+
+
+def _gzip(path: Path) -> None:
+    with path.open("rb") as f, path.with_name(path.name + ".gz").open("wb") as raw, \
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as g:  # mtime 0: same bytes for the same data
+        shutil.copyfileobj(f, g)
 
 
 def _checksums(out: Path) -> None:

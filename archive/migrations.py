@@ -313,8 +313,90 @@ def m055_parse_queue(db: Database) -> None:
     db["parse_queue"].create_index(["state", "lease_until"])
 
 
+@migrations()
+def m060_compact_cells(db: Database) -> None:
+    """report_values becomes a view over `cells` (integer keys from `value_keys`, WITHOUT ROWID, raw and
+    source_kind stored only where they differ from what the value implies): ~34 KB → ~5 KB per report
+    (archive/compact.py). checks becomes a view over `check_results` and `check_defs` the same way. Every
+    row is copied through the views' triggers' encoding, so it reads back exactly as it was."""
+    from archive import compact
+
+    for name in ("requests_wide", "review_litigation_wide"):  # views over report_values: made again below
+        db.execute(f"DROP VIEW IF EXISTS {name}")
+    for name in ("idx_report_values_table_key_row_key_col_key_value", "idx_report_values_ocr_review",
+                 "idx_checks_ok_check_id", "idx_checks_failing"):
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+    for name in ("report_values", "checks"):
+        db.execute(f"ALTER TABLE {name} RENAME TO {name}_old")
+    compact.create(db)
+    columns = ", ".join(compact.VALUE_COLUMNS)
+    db.execute(f"INSERT INTO report_values ({columns}) SELECT {columns} FROM report_values_old "
+               "ORDER BY report_id, table_key, row_key, col_key")
+    columns = ", ".join(compact.CHECK_COLUMNS)
+    db.execute(f"INSERT INTO checks ({columns}) SELECT {columns} FROM checks_old ORDER BY report_id, check_id, scope")
+    db.execute("DROP TABLE report_values_old")
+    db.execute("DROP TABLE checks_old")
+    for name in ("requests_wide", "review_litigation_wide"):
+        db.create_view(name, views.VIEWS[name], replace=True)
+
+
+@migrations()
+def m061_sections_to_text(db: Database) -> None:
+    """The report text (sections and their trigram index) moves to the text database attached as `text`
+    (archive/textdb.py), and each report's text is marked with the parse it came from (text.report_texts)."""
+    # a rerun after a kill between the two files' commits finds some already there: replaced, index kept right
+    db.execute("DELETE FROM text.sections WHERE report_id IN (SELECT report_id FROM main.sections)")
+    db.execute("INSERT INTO text.sections (report_id, no, heading, text) "
+               "SELECT report_id, no, heading, text FROM main.sections ORDER BY report_id, no")
+    db.execute("INSERT OR REPLACE INTO text.report_texts (report_id, sha256, parsed_at) "
+               "SELECT id, sha256, parsed_at FROM main.reports")
+    for name in ("sections_ai", "sections_ad", "sections_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS main.[{name}]")
+    db.execute("DROP TABLE IF EXISTS main.sections_fts")
+    db.execute("DROP TABLE IF EXISTS main.sections")
+
+
+# The text database (nianbao_text.db beside nianbao.db, attached as schema `text`: archive/textdb.py) has its
+# own ordered migrations, numbered like these and tracked by its `PRAGMA user_version`; each takes the
+# connection and the schema name, and runs inside the numbers database's migration transaction.
+
+
+def m060_text_sections(db: Database, schema: str) -> None:
+    """sections (as m004 made them, with their trigram index kept by triggers) and report_texts: which parse
+    of which document each report's text came from (archive/verify.py compares it with reports)."""
+    db.execute(f"CREATE TABLE {schema}.sections (report_id INTEGER, [no] INTEGER, heading TEXT, text TEXT, "
+               "PRIMARY KEY (report_id, [no]))")
+    # trigram: SQLite's default tokenizer finds no Chinese words; 1–2 character queries fall back to LIKE
+    db.execute(f"CREATE VIRTUAL TABLE {schema}.sections_fts USING FTS5 (heading, text, content=[sections], "
+               "tokenize='trigram')")
+    for name, event, body in (
+            ("ai", "AFTER INSERT", "INSERT INTO sections_fts (rowid, heading, text) "
+                                   "VALUES (new.rowid, new.heading, new.text);"),
+            ("ad", "AFTER DELETE", "INSERT INTO sections_fts (sections_fts, rowid, heading, text) "
+                                   "VALUES('delete', old.rowid, old.heading, old.text);"),
+            ("au", "AFTER UPDATE", "INSERT INTO sections_fts (sections_fts, rowid, heading, text) "
+                                   "VALUES('delete', old.rowid, old.heading, old.text); "
+                                   "INSERT INTO sections_fts (rowid, heading, text) "
+                                   "VALUES (new.rowid, new.heading, new.text);")):
+        db.execute(f"CREATE TRIGGER {schema}.[sections_{name}] {event} ON [sections] BEGIN {body} END")
+    db.execute(f"CREATE TABLE {schema}.report_texts (report_id INTEGER PRIMARY KEY, sha256 TEXT, parsed_at TEXT)")
+
+
+TEXT_MIGRATIONS = ((60, m060_text_sections),)
+
+
 def apply(db: Database) -> Database:
-    """Bring a database to the current schema (idempotent)."""
+    """Bring a database and its text database to the current schema (idempotent). A connection without the
+    text database attached gets the one beside its file (an in-memory one for an in-memory database)."""
+    from archive import textdb
+
     db.execute("PRAGMA foreign_keys = ON")
+    textdb.attach_beside(db)
+    version = db.execute(f"PRAGMA {textdb.SCHEMA}.user_version").fetchone()[0]
+    for number, migration in TEXT_MIGRATIONS:
+        if number > version:
+            with db.atomic():
+                migration(db, textdb.SCHEMA)
+                db.execute(f"PRAGMA {textdb.SCHEMA}.user_version = {number}")
     migrations.apply(db)
     return db

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive import compact, textdb
 from archive.agencies import agency_row, identity
 from archive.divisions import region_places
 from archive.figures import key_figures
@@ -93,19 +94,26 @@ def _changes(old: dict[tuple, dict], new: list[dict]) -> list[dict]:
     return changes
 
 
-def _replace_children(db: Database, report_id: int, record: dict, values: list[dict]) -> None:
-    for table in ("report_values", "checks", "sections", "text_values"):
-        db[table].delete_where("report_id = ?", [report_id])
-    db["report_values"].insert_all([{"report_id": report_id, **v} for v in values])
+def _replace_children(db: Database, report_id: int, record: dict, values: list[dict], parsed_at: str) -> None:
+    """The report's cells, checks and prose figures (numbers database), then its text (the attached text
+    database, with the mark of the parse it came from): archive/compact.py, archive/textdb.py."""
+    for table in ("cells", "check_results", "text_values"):
+        db.execute(f"DELETE FROM main.{table} WHERE report_id = ?", [report_id])
+    compact.insert_values(db, [{"report_id": report_id, **v} for v in values])
     db["text_values"].insert_all(_text_values(report_id, record))
-    db["checks"].insert_all(
-        [{"report_id": report_id, "check_id": c["id"], "scope": c["scope"], "ok": int(c["ok"]), "lhs": c["lhs"],
-          "rhs": c["rhs"], "detail": c["detail"]} for c in record.get("checks", [])]
-    )
-    db["sections"].insert_all(
-        [{"report_id": report_id, "no": s["no"], "heading": s["heading"], "text": s["text"]}
-         for s in record.get("sections", [])]
-    )
+    compact.insert_checks(db, [{"report_id": report_id, "check_id": c["id"], "scope": c["scope"],
+                                "ok": int(c["ok"]), "lhs": c["lhs"], "rhs": c["rhs"], "detail": c["detail"]}
+                               for c in record.get("checks", [])])
+    save_text(db, report_id, record["sha256"], parsed_at, record.get("sections", []))
+
+
+def save_text(db: Database, report_id: int, sha256: str, parsed_at: str, sections: list[dict]) -> None:
+    """A report's sections in the text database, replacing what it had, and the mark of the parse."""
+    db.execute(f"DELETE FROM {textdb.SCHEMA}.sections WHERE report_id = ?", [report_id])
+    db.conn.executemany(f"INSERT INTO {textdb.SCHEMA}.sections (report_id, no, heading, text) VALUES (?, ?, ?, ?)",
+                        [(report_id, s["no"], s["heading"], s["text"]) for s in sections])
+    db.execute(f"INSERT OR REPLACE INTO {textdb.SCHEMA}.report_texts (report_id, sha256, parsed_at) VALUES (?, ?, ?)",
+               [report_id, sha256, parsed_at])
 
 
 def _record_run(db: Database, report_id: int, record: dict, changes: list[dict], checks_changed: int) -> None:
@@ -149,7 +157,7 @@ def save_report(db: Database, record: dict, source_url: str | None = None, seen:
             checks_changed = len(old_checks ^ new_checks)
             row.update(first_seen=existing[1], source_url=source_url or existing[2])
             db["reports"].update(report_id, row)
-        _replace_children(db, report_id, record, values)
+        _replace_children(db, report_id, record, values, row["parsed_at"])
         if (existing is None or changes or checks_changed or version != record.get("parser_version")
                 or existing[5] != record["status"]):
             _record_run(db, report_id, record, changes, checks_changed)

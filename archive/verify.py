@@ -1,11 +1,13 @@
 """`nianbao verify`: check a whole archive and, asked to, repair what the data at hand allows.
 
-Checked: every raw file hashes to its name; every document row has its raw file; every report its document;
+Checked: every raw file hashes to its name; every document row has its raw file; every report its document
+and its text from its last parse (the text database, archive/textdb.py), and no text is of no report;
 every WARC file reads from start to end (warcio); every archived fetch points at a WARC record of its URL
 whose payload digest is that of the fetched bytes. Repairs: a corrupt raw file is moved to `raw-quarantine/`
 and restored from a WARC record holding the same bytes when there is one; a broken WARC file is cut at its
 last good record (the rest kept as `<file>.broken-<offset>`); a missing or wrong WARC record is written again
-from good raw bytes and the fetch pointed at it.
+from good raw bytes and the fetch pointed at it; text of no report is deleted, and a report whose text is
+from another parse than its numbers is parsed again (given a reparse function: `nianbao verify --repair`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from archive.db import write_transaction
 from archive.directory import Archive
 from archive.mime import content_type
 from archive.save import save_document
+from archive.textdb import SCHEMA as TEXT
 from parsers.sniff import sniff
 
 
@@ -117,18 +121,41 @@ def _check_fetches(archive: Archive, found: Findings) -> None:
                                           f"is {record.uri} with digest {record.digest}"))
 
 
+def _check_text(archive: Archive, found: Findings) -> None:
+    """The text database against the numbers (archive/textdb.py): each report's text is from its last parse
+    (a kill between the two files' commits can leave it older, or missing), and no text is of no report."""
+    rows = archive.db.execute(
+        f"SELECT r.id, r.sha256, r.parsed_at, t.parsed_at FROM reports r LEFT JOIN {TEXT}.report_texts t "
+        "ON t.report_id = r.id WHERE t.report_id IS NULL OR t.sha256 IS NOT r.sha256 "
+        "OR t.parsed_at IS NOT r.parsed_at ORDER BY r.id")
+    for report_id, sha, parsed_at, text_parsed_at in rows:
+        seen = f"the parse of {text_parsed_at}" if text_parsed_at else "no text recorded"
+        found.problems.append(Problem("text_stale", f"report #{report_id}", f"its numbers are from the parse of "
+                                      f"{parsed_at}, its text from {seen}; document {sha}"))
+    orphans = archive.db.execute(
+        f"SELECT report_id FROM {TEXT}.report_texts WHERE report_id NOT IN (SELECT id FROM reports) UNION "
+        f"SELECT report_id FROM {TEXT}.sections WHERE report_id NOT IN (SELECT id FROM reports) ORDER BY 1")
+    for (report_id,) in orphans:
+        found.problems.append(Problem("text_orphan", f"report #{report_id}", "text of a report the numbers "
+                                      "database does not have (a write killed before its numbers were committed)"))
+
+
 def check(archive: Archive) -> Findings:
-    """Everything wrong with the archive, in the order raw store, database, WARC files, fetches."""
+    """Everything wrong with the archive, in the order raw store, database, text, WARC files, fetches."""
     found = Findings()
     _check_raw(archive, found)
+    _check_text(archive, found)
     for path in sorted(archive.warc.root.glob("*.warc.gz")):
         _read_warc(path, found)
     _check_fetches(archive, found)
     return found
 
 
-def repair(archive: Archive) -> tuple[list[str], Findings]:
-    """Fix what can be fixed from the data at hand; returns what was done and what is still wrong."""
+def repair(archive: Archive, reparse: Callable[[list[str]], None] | None = None) -> tuple[list[str], Findings]:
+    """Fix what can be fixed from the data at hand; returns what was done and what is still wrong.
+
+    reparse: parses the given documents again and saves them (nianbao.reparse), so a report whose text is not
+    from its last parse gets numbers and text from one parse again."""
     done: list[str] = []
     found = check(archive)
     done += _repair_raw(archive, found)
@@ -136,7 +163,24 @@ def repair(archive: Archive) -> tuple[list[str], Findings]:
     found = check(archive)
     done += _rewrite_warc_records(archive, found)
     done += _restore_document_rows(archive, found)
+    done += _repair_text(archive, found, reparse)
     return done, check(archive)
+
+
+def _repair_text(archive: Archive, found: Findings, reparse: Callable[[list[str]], None] | None) -> list[str]:
+    done = []
+    orphans = [int(p.subject.removeprefix("report #")) for p in found.problems if p.kind == "text_orphan"]
+    if orphans:
+        with write_transaction(archive.db) as db:
+            for table in ("sections", "report_texts"):
+                db.conn.executemany(f"DELETE FROM {TEXT}.{table} WHERE report_id = ?", [(i,) for i in orphans])
+        done += [f"deleted the text of report #{i}, which the numbers database does not have" for i in orphans]
+    stale = [p.detail.rsplit("document ", 1)[1] for p in found.problems if p.kind == "text_stale"]
+    stale = [sha for sha in stale if sha in found.sha1]  # only documents whose raw bytes are good
+    if stale and reparse is not None:
+        reparse(stale)
+        done += [f"parsed document {sha} again: its numbers and text are from one parse" for sha in stale]
+    return done
 
 
 def _payload_for(archive: Archive, found: Findings, sha: str) -> bytes | None:

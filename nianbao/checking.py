@@ -17,7 +17,9 @@ def run_verify(archive_dir: str, fix: bool, say: Callable[[str], None] = print) 
         return 2
     archive = Archive.open(archive_dir)
     if fix:
-        done, found = repair(archive)
+        from nianbao.reparse import reparse_documents
+
+        done, found = repair(archive, lambda shas: reparse_documents(archive, shas=shas))
         for line in done:
             say(f"repaired: {line}")
     else:

@@ -68,18 +68,23 @@ def record_in_context(data: bytes, ctx: Context, archive: Archive | None = None)
     return record
 
 
-def _documents(archive: Archive, only_status: str | None) -> list[tuple[str, str]]:
+def _documents(archive: Archive, only_status: str | None, shas: list[str] | None = None) -> list[tuple[str, str]]:
+    if shas is not None:
+        marks = ", ".join("?" for _ in shas)
+        return archive.db.execute(f"SELECT sha256, format FROM documents WHERE sha256 IN ({marks}) ORDER BY rowid",
+                                  shas).fetchall()
     if only_status:
         return archive.db.execute("SELECT d.sha256, d.format FROM documents d JOIN reports r ON r.sha256 = d.sha256 "
                                   "WHERE r.status = ? ORDER BY d.rowid", [only_status]).fetchall()
     return archive.db.execute("SELECT sha256, format FROM documents ORDER BY rowid").fetchall()
 
 
-def reparse_documents(archive: Archive, only_status: str | None = None) -> Outcome:
-    """Parse every stored document again; changed values are kept as history (value_changes, parse_runs)."""
+def reparse_documents(archive: Archive, only_status: str | None = None, shas: list[str] | None = None) -> Outcome:
+    """Parse every stored document (or those given) again; changed values are kept as history (value_changes,
+    parse_runs)."""
     outcome = Outcome()
     db = archive.db
-    for sha, fmt in _documents(archive, only_status):
+    for sha, fmt in _documents(archive, only_status, shas):
         ctx = _context(archive, sha)
         if ctx is None or fmt in NOT_REPORT_FORMATS:
             outcome.counts["not a report alone"] += 1

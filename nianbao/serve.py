@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from archive.public import public_file
+from archive.textdb import text_path
 
 SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "datasette"
@@ -44,17 +45,25 @@ INSPECT_FILE = "inspect-data.json"  # the name Datasette reads in configuration-
 SETTINGS = {"suggest_facets": False, "sql_time_limit_ms": 5000}
 
 
+def served_files(db_path: Path) -> list[Path]:
+    """The numbers database and, when there is one, the text database beside it (archive/textdb.py)."""
+    text = text_path(db_path)
+    return [db_path, text] if text.is_file() else [db_path]
+
+
 def prepare(db_path: Path) -> Path:
-    """Fold the WAL into the file (an immutable Datasette reads only the main database file) and write
-    Datasette's inspect data beside it, so unfiltered table counts are read from a file, not counted."""
+    """Fold the WAL into each file (an immutable Datasette reads only the main database file) and write
+    Datasette's inspect data beside them, so unfiltered table counts are read from a file, not counted."""
     if not db_path.exists():
         raise SystemExit(f"no archive at {db_path}: run `nianbao ingest` or `nianbao demo` first")
-    conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
+    for path in served_files(db_path):
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
     write_inspect(db_path)
-    public_file(db_path)  # what /nianbao.db sends, made now rather than on the first download
+    for path in served_files(db_path):
+        public_file(path)  # what /<db>.db sends, made now rather than on the first download
     return db_path
 
 
@@ -68,32 +77,37 @@ def inspect_path(db_path: Path) -> Path:
 
 
 def current_inspect(db_path: Path) -> Path | None:
-    """The inspect file beside db_path if it was written for the database as it is now, else None."""
+    """The inspect file beside db_path if it was written for the databases as they are now, else None."""
     path = inspect_path(db_path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))[db_path.stem]
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for served in served_files(db_path):
+            stamp, seen = _stamp(served), data[served.stem]
+            if seen.get("size") != stamp["size"] or seen.get("mtime_ns") != stamp["mtime_ns"]:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    stamp = _stamp(db_path)
-    return path if data.get("size") == stamp["size"] and data.get("mtime_ns") == stamp["mtime_ns"] else None
+    return path
 
 
 def write_inspect(db_path: Path) -> Path:
-    """`datasette inspect` for one immutable database: row count per table, size and sha256 of the file.
+    """`datasette inspect` for the immutable databases: row count per table, size and sha256 of each file.
 
     Datasette uses the counts for unfiltered table pages and the database index instead of running
     count(*) (a scan) per request; it would otherwise count every table at start-up and still count again
-    on every table page. Rewritten only when the file's size or mtime changed since the last write (the
+    on every table page. Rewritten only when a file's size or mtime changed since the last write (the
     stamp is added to what `datasette inspect` writes).
     """
     if current_inspect(db_path):
         return inspect_path(db_path)
     path = inspect_path(db_path)
     tmp = path.with_suffix(".tmp")
-    subprocess.run([sys.executable, "-m", "datasette", "inspect", str(db_path), "--inspect-file", str(tmp)], check=True,
-                   capture_output=True)
+    files = served_files(db_path)
+    subprocess.run([sys.executable, "-m", "datasette", "inspect", *map(str, files), "--inspect-file", str(tmp)],
+                   check=True, capture_output=True)
     data = json.loads(tmp.read_text(encoding="utf-8"))
-    data[db_path.stem].update(_stamp(db_path))
+    for served in files:
+        data[served.stem].update(_stamp(served))
     tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
     tmp.replace(path)
     return path
@@ -101,7 +115,8 @@ def write_inspect(db_path: Path) -> Path:
 
 def datasette_args(db_path: Path, host: str, port: int, get_path: str | None = None) -> list[str]:
     # The datasette of this interpreter (its plugins), not whichever one is first on PATH.
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--metadata", str(CONFIG / "metadata.yml"),
+    args = [sys.executable, "-m", "datasette", "serve", *(a for f in served_files(db_path) for a in ("-i", str(f))),
+            "--metadata", str(CONFIG / "metadata.yml"),
             "--template-dir", str(CONFIG / "templates"), "--plugins-dir", str(CONFIG / "plugins"),
             "--static", f"static:{CONFIG / 'static'}", "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():

@@ -19,6 +19,7 @@ import yaml
 from datasette import hookimpl
 
 from archive.original import original_href
+from archive.textdb import SCHEMA as TEXT_SCHEMA
 
 CONFIG = "nianbao"
 DEFAULT_DB = "nianbao"
@@ -292,6 +293,15 @@ async def text_value_rows(db, report_id: int) -> list[dict]:
     return [{**r, "label": TEXT_KEY_LABELS.get(r["key"], r["key"]), "value": fmt(r["value"])} for r in rows]
 
 
+async def section_rows(db, report_id: int) -> list[dict]:
+    """The report's text from the text database attached beside the numbers (archive/textdb.py); none when
+    the numbers are served without it."""
+    if not await db.execute_fn(lambda conn: any(r[1] == TEXT_SCHEMA for r in conn.execute("PRAGMA database_list"))):
+        return []
+    return await _rows(db, "SELECT no, heading, text FROM sections WHERE report_id = :id ORDER BY no",
+                       {"id": report_id})
+
+
 REPORT_SQL = """
 SELECT r.*, d.name AS county, coalesce(d.province, s.province) AS province,
   coalesce(d.prefecture, s.prefecture) AS prefecture, a.level AS agency_level, a.name AS agency_name,
@@ -319,8 +329,7 @@ async def report_context(datasette, db, report_id: int, config: dict) -> dict | 
     values = await _rows(db, "SELECT * FROM report_values WHERE report_id = :id", {"id": report_id})
     checks = await _rows(db, "SELECT * FROM checks WHERE report_id = :id ORDER BY ok, check_id, scope",
                          {"id": report_id})
-    sections = await _rows(db, "SELECT no, heading, text FROM sections WHERE report_id = :id ORDER BY no",
-                           {"id": report_id})
+    sections = await section_rows(db, report_id)
     fetches = await _rows(db, "SELECT url, fetched_at, http_status, outcome FROM fetches WHERE sha256 = :sha "
                               "ORDER BY fetched_at LIMIT 20", {"sha": report["sha256"]})
     others = []

@@ -1,10 +1,13 @@
 """Table searches that Datasette's own `?_search=` would answer wrongly go to the canned `search` query.
 
-- sections: its FTS5 trigram index finds nothing for one or two characters (复议) and nothing for several
-  words (行政 复议, read as one phrase) — with no hint; the canned query handles both (LIKE, AND of words).
+- sections (in nianbao_text, the text database): its FTS5 trigram index finds nothing for one or two
+  characters (复议) and nothing for several words (行政 复议, read as one phrase) — with no hint; the canned
+  query handles both (LIKE, AND of words).
 - reports, report_summary: no full-text index, so `_search` was ignored and every row came back; the canned
   query also searches agency and county names.
 A single word of three or more characters on sections stays with Datasette's own search (fast, faceted).
+Any other page of a text table asked under the numbers database (/nianbao/sections…, the address before the text
+had its own file) goes to the same page of the text database.
 The .json/.csv forms are redirected to the query's same form.
 """
 
@@ -15,19 +18,32 @@ from urllib.parse import parse_qs, urlencode
 from datasette import hookimpl
 
 DATABASE = "nianbao"
+TEXT_DATABASE = "nianbao_text"  # sections live in the text database beside the numbers (archive/textdb.py)
 QUERY = "search"
 NO_INDEX = {"reports", "report_summary"}
 FTS_TABLES = {"sections"}
+TEXT_TABLES = {"sections", "sections_fts"}  # moved to the text database: old links under /nianbao are redirected
 TRIGRAM = 3
 
 
 def target(path: str, query_string: str) -> str | None:
     """Where a table search should go instead, or None to let Datasette answer it."""
     parts = path.strip("/").split("/")
-    if len(parts) != 2 or parts[0] != DATABASE:
+    if len(parts) >= 2 and parts[0] == DATABASE and parts[1].partition(".")[0] in TEXT_TABLES:
+        return search_target(parts, query_string) or moved_target(parts, query_string)
+    return search_target(parts, query_string)
+
+
+def moved_target(parts: list[str], query_string: str) -> str:
+    """A page of a text table asked under the numbers database: /nianbao/sections → /nianbao_text/sections."""
+    return "/" + "/".join([TEXT_DATABASE, *parts[1:]]) + (f"?{query_string}" if query_string else "")
+
+
+def search_target(parts: list[str], query_string: str) -> str | None:
+    if len(parts) != 2 or parts[0] not in (DATABASE, TEXT_DATABASE):
         return None
     table, dot, ext = parts[1].partition(".")
-    if table not in NO_INDEX | FTS_TABLES:
+    if table not in (NO_INDEX | FTS_TABLES if parts[0] == DATABASE else FTS_TABLES):
         return None
     params = parse_qs(query_string, keep_blank_values=True)
     term = " ".join(params.get("_search", [""])).strip()

@@ -148,9 +148,19 @@ def test_dump_is_a_verifiable_release(tmp_path: Path, reports_dir: Path) -> None
     sums = dict(reversed(line.split("  ")) for line in (out / "SHA256SUMS").read_text().splitlines())
     for name, digest in sums.items():
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
-    assert {"nianbao.db", "nianbao.db.gz", "README.md", "csv/reports.csv", "csv/report_values.csv"} <= set(sums)
+    assert {"nianbao.db", "nianbao.db.gz", "README.md", "csv/reports.csv", "csv/report_values.csv",
+            "csv/checks.csv", "nianbao_text.db", "nianbao_text.db.gz", "csv/sections.csv"} <= set(sums)
+    assert not {"csv/cells.csv", "csv/check_results.csv"} & set(sums)  # the compact tables go out as their views
     with (out / "csv" / "report_values.csv").open(encoding="utf-8") as f:
-        assert sum(1 for _ in csv.DictReader(f)) == archive.db["report_values"].count
+        rows = list(csv.DictReader(f))
+    assert len(rows) == archive.db["report_values"].count > 0
+    assert set(rows[0]) >= {"report_id", "table_key", "row_key", "col_key", "value", "raw"}
+    with (out / "csv" / "sections.csv").open(encoding="utf-8") as f:
+        sections = sum(1 for _ in csv.DictReader(f))
+    assert sections == archive.db.execute("SELECT count(*) FROM sections").fetchone()[0] > 0
+    numbers = Database(out / "nianbao.db")  # the numbers alone: complete without the text file
+    assert "sections" not in numbers.table_names()
+    assert numbers.execute("SELECT count(*) FROM report_values").fetchone()[0] == len(rows)
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "report_values" in readme
     assert "CC BY 4.0" in readme

@@ -157,3 +157,50 @@ def test_rerun_ingest_writes_a_missing_warc_record_instead_of_deduplicating_it(a
     assert db["fetches"].get(fetch["id"])["warc_file"]
     assert db["fetches"].count == 9  # completed, not a second fetch row
     assert problems(archive) == []
+
+
+def _checkpointed(archive: Path) -> None:
+    db = Archive.open(archive).db
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # both files: the text database is attached
+    db.close()
+
+
+def test_kill_between_the_two_files_commits_is_found_and_repaired(archive: Path, tmp_path: Path) -> None:
+    """The numbers and the text are two files committed one after the other (archive/textdb.py). A kill between
+    the commits is the state where one file has the write and the other does not; it is made here by putting
+    back the other file as it was before one more ingest."""
+    extra = report_folder(tmp_path / "more", n=2, seed=11)
+    _checkpointed(archive)
+    text_before = (archive / "nianbao_text.db").read_bytes()
+    assert CliRunner().invoke(cli, ["ingest", str(extra), "--archive", str(archive)]).exit_code == 0
+    _checkpointed(archive)
+    new = [r["id"] for r in Database(archive / "nianbao.db").query("SELECT id FROM reports ORDER BY id DESC LIMIT 2")]
+    sections_after = Database(archive / "nianbao_text.db").execute("SELECT count(*) FROM sections").fetchone()[0]
+    (archive / "nianbao_text.db").write_bytes(text_before)  # the numbers committed, the text did not
+    code, out = _verify(archive)
+    assert code == 1
+    assert all(f"text_stale: report #{i}" in out for i in new), out
+    code, out = _verify(archive, "--repair")
+    assert code == 0, out
+    assert out.count("parsed document") == 2
+    text = Database(archive / "nianbao_text.db")
+    assert text.execute("SELECT count(*) FROM sections").fetchone()[0] == sections_after
+    assert text.execute(f"SELECT count(*) FROM sections WHERE report_id IN ({new[0]}, {new[1]})").fetchone()[0] > 0
+
+
+def test_text_of_no_report_is_found_and_deleted(archive: Path, tmp_path: Path) -> None:
+    """The other order: the text committed and the numbers not (the numbers file put back as it was)."""
+    extra = report_folder(tmp_path / "more", n=1, seed=12)
+    _checkpointed(archive)
+    numbers_before = (archive / "nianbao.db").read_bytes()
+    assert CliRunner().invoke(cli, ["ingest", str(extra), "--archive", str(archive)]).exit_code == 0
+    _checkpointed(archive)
+    (archive / "nianbao.db").write_bytes(numbers_before)
+    code, out = _verify(archive)
+    assert code == 1
+    assert "text_orphan: report #10" in out, out
+    code, out = _verify(archive, "--repair")
+    assert code == 0, out
+    assert "deleted the text of report #10" in out, out
+    hits = Database(archive / "nianbao_text.db").execute("SELECT count(*) FROM sections WHERE report_id = 10")
+    assert hits.fetchone()[0] == 0

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 import synth
+from archive import textdb
 from archive.directory import Archive
 from nianbao.pipeline import ingest_bytes
 
@@ -63,6 +65,14 @@ BLANKS = {(HONGZE_FIN, 2024), (WUHOU_CIVIL, 2023), (HAIYUAN_EDU, 2022)}  # some 
 LATE = (WUHOU, 2023, "2024-05-10")
 MATCHED = (HONGZE, 2022, 2023)  # 结转下年 of 2022 equals 上年结转 of 2023, column by column
 SEARCH = {(HONGZE, 2022): WORD_1, (HAIYUAN, 2021): WORD_2, (QINGTIAN, 2024): WORD_3}
+
+
+def archive_db(path: Path) -> Database:
+    """The built numbers database with its text database attached as the writer and Datasette attach it
+    (archive/textdb.py), read-only: sections are read by their plain name."""
+    db = Database(sqlite3.connect(f"file:{path}", uri=True))
+    db.execute(f"ATTACH DATABASE ? AS {textdb.SCHEMA}", [textdb.file_uri(textdb.text_path(path))])
+    return db
 
 
 @dataclass
@@ -139,8 +149,10 @@ def build(root: Path, corpus: Path | None = None, seed: int = 7) -> Built:
     built.injection_id = db.execute("SELECT id FROM reports WHERE source_url LIKE '%injection.html'").fetchone()[0]
     # Today's parsers drop a cell whose text is not a number; a later one may keep it as raw text, so the
     # site must escape `raw` too. Simulate that on one blank cell of the injection report.
-    db.execute("UPDATE report_values SET raw = ? WHERE rowid = (SELECT min(rowid) FROM report_values "
-               "WHERE report_id = ? AND table_key = 'requests')", [SCRIPT, built.injection_id])
+    db.execute("UPDATE report_values SET raw = ? WHERE report_id = ? AND table_key = 'requests' AND "
+               "(row_key, col_key) = (SELECT row_key, col_key FROM report_values WHERE report_id = ? "
+               "AND table_key = 'requests' ORDER BY grid_row, grid_col LIMIT 1)",
+               [SCRIPT, built.injection_id, built.injection_id])
     # A crawl read 海原县's 年报 column in June 2025 (reports 2019-2024 listed); no crawl ever read 武侯区's.
     db["columns_crawled"].insert({"crawl_id": 1, "source_id": 1, "division_code": CHECKED[0], "checked_at": CHECKED[1],
                            "column_url": "https://www.hy.gov.cn/zwgk/ndbg/", "first_year": 2019, "last_year": 2024})

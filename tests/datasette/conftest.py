@@ -15,7 +15,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from nianbao.serve import CONFIG, SETTINGS
+from nianbao.serve import CONFIG, SETTINGS, served_files
 from tests.conftest import CORPUS
 from tests.datasette.build import Built, build
 
@@ -34,7 +34,7 @@ def metadata() -> dict:
 def make_datasette(db_path: Path) -> Datasette:
     ds = Datasette(
         files=[],
-        immutables=[str(db_path)],
+        immutables=[str(p) for p in served_files(db_path)],  # numbers and text, as `nianbao serve`
         metadata=metadata(),
         template_dir=str(CONFIG / "templates"),
         plugins_dir=str(CONFIG / "plugins"),

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from tests.conftest import CORPUS
 from tests.datasette import build as b
-from tests.datasette.build import Built
+from tests.datasette.build import Built, archive_db
 from tests.datasette.conftest import Client
 
 TABLES = ("proactive", "requests", "review_litigation")
@@ -166,8 +166,8 @@ def _injection_pages(built: Built) -> list[str]:
         f"/nianbao/report_summary/{rid}",
         "/nianbao/agencies",
         f"/nianbao/agencies/{agency_id}",
-        f"/nianbao/sections?report_id={rid}",
-        f"/nianbao/sections/{rid},1",
+        f"/nianbao_text/sections?report_id={rid}",
+        f"/nianbao_text/sections/{rid},1",
         f"/nianbao/report_values?report_id={rid}&raw__contains=script",
         "/nianbao/search?q=海原县审计局",
         "/nianbao/search?q=审计",
@@ -177,7 +177,7 @@ def _injection_pages(built: Built) -> list[str]:
 
 
 def test_scraped_html_is_shown_as_text_on_every_page(client: Client, built: Built) -> None:
-    db = Database(built.db_path)
+    db = archive_db(built.db_path)
     report = db["reports"].get(built.injection_id)
     assert b.SCRIPT in report["title"]
     assert b.SCRIPT in report["agency"]
