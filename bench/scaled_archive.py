@@ -74,6 +74,9 @@ def build(seed_dir: Path, out_dir: Path, n: int, seed: int = 2026, say=print) ->
     timings: dict[str, float] = {}
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
+    for path in seed_dir.glob("*.db"):  # a seed left in WAL mode: its rows into the file that is copied
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     files = sorted(p for p in seed_dir.glob("*.db") if _has_reports(p))
     numbers = next(p for p in files if _has_table(p, "reports"))
     with tempfile.TemporaryDirectory(prefix="nianbao-scale-", dir=out_dir.parent) as tmp:

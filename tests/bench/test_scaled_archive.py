@@ -33,7 +33,17 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _db(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path / "nianbao.db")
+    """The numbers database, with the text database beside it (if the schema has one) attached as `text`."""
+    conn = sqlite3.connect(path / "nianbao.db")
+    if (path / "nianbao_text.db").exists():
+        conn.execute("ATTACH DATABASE ? AS text", [str(path / "nianbao_text.db")])
+    return conn
+
+
+def _files(path: Path) -> list[Path]:
+    files = sorted(path.glob("*.db"))
+    assert path / "nianbao.db" in files
+    return files
 
 
 def test_rows_ids_and_keys_are_consistent(scaled: tuple[Path, Path]) -> None:
@@ -42,14 +52,17 @@ def test_rows_ids_and_keys_are_consistent(scaled: tuple[Path, Path]) -> None:
     assert conn.execute("SELECT count(*), min(id), max(id), count(DISTINCT sha256) FROM reports").fetchone() == (
         N, 1, N, N)
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == N
-    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for file in _files(out):
+        with sqlite3.connect(file) as one:
+            assert one.execute("PRAGMA foreign_key_check").fetchall() == [], file
+            assert one.execute("PRAGMA integrity_check").fetchone()[0] == "ok", file
+            indexes = "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
+            with sqlite3.connect(seed / file.name) as seed_one:
+                assert one.execute(indexes).fetchall() == seed_one.execute(indexes).fetchall(), file
     per_seed = dict(seed_conn.execute("SELECT report_id, count(*) FROM report_values GROUP BY 1"))
     assert len(per_seed) == 6
     assert conn.execute("SELECT count(*) FROM report_values").fetchone()[0] == sum(
         per_seed[(i - 1) % 6 + 1] for i in range(1, N + 1))
-    indexes = "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
-    assert conn.execute(indexes).fetchall() == seed_conn.execute(indexes).fetchall()
     conn.execute("INSERT INTO sections_fts(sections_fts) VALUES ('integrity-check')")
 
 
