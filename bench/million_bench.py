@@ -160,9 +160,10 @@ def fixed_pages(archive: Path) -> dict[str, str]:
     agency = conn.execute("SELECT agency_id FROM reports WHERE id = ?", [mid]).fetchone()[0]
     conn.close()
     county = quote(county_term(archive))
+    text = "nianbao_text" if (archive / "nianbao_text.db").exists() else "nianbao"  # where sections live
     return {
-        "table search, phrase in every report": f"/nianbao/sections?_search={quote(PHRASE)}",
-        "table search, one county": f"/nianbao/sections?_search={county}",
+        "table search, phrase in every report": f"/{text}/sections?_search={quote(PHRASE)}",
+        "table search, one county": f"/{text}/sections?_search={county}",
         "report page": f"/nianbao/reports/{mid}",
         "agency page": f"/nianbao/agencies/{agency}",
         "map data (county_map.json)": f"/nianbao/county_map.json?{MAP_QS}",

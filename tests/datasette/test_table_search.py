@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import open_db
+from archive.textdb import has_text, text_path
 from nianbao.serve import CONFIG
 from tests.datasette.test_browser import _free_port, _wait
 
@@ -41,9 +42,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                  "first_seen": "2026-01-01"} for i in range(1, reports + 1)])
     db["reports"].insert_all([{"id": i, "sha256": f"{i:064x}", "year": 2019 + i % 7, "status": "ok",
                                "agency": COUNTY if i % 50 == 0 else "某县人民政府"} for i in range(1, reports + 1)])
-    db["sections"].insert_all([{"report_id": 1 + n // 4, "no": 1 + n % 4, "heading": f"第{1 + n % 4}节",
-                                "text": f"{COUNTY if (1 + n // 4) % 50 == 0 and n % 4 == 0 else '某县人民政府'}"
-                                        f"本年度共收到政府{PHRASE}{n}件。"} for n in range(SECTIONS)])
+    rows = [(1 + n // 4, 1 + n % 4, f"第{1 + n % 4}节",
+             f"{COUNTY if (1 + n // 4) % 50 == 0 and n % 4 == 0 else '某县人民政府'}本年度共收到政府{PHRASE}{n}件。")
+            for n in range(SECTIONS)]
+    text = "text." if has_text(db) else ""  # the text database beside the numbers (archive/textdb.py)
+    db.conn.executemany(f"INSERT INTO {text}sections (report_id, no, heading, text) VALUES (?, ?, ?, ?)", rows)
+    db.conn.commit()
     db.conn.close()
     return root
 
@@ -73,6 +77,8 @@ def _get(url: str) -> tuple[int, str]:
 
 
 def _search(base: str, term: str, ext: str = ".json", **params: object) -> tuple[int, str]:
+    """The search as the archive links it (under the numbers database: redirected to the database that holds
+    the text, where the plugin answers it)."""
     return _get(f"{base}/nianbao/sections{ext}?" + urllib.parse.urlencode({"_search": term, **params}))
 
 
@@ -95,7 +101,8 @@ def test_phrase_in_every_section_is_capped_newest_first_and_pages_on(base: str, 
 
 
 def test_selective_term_finds_exactly_the_sections_that_hold_it(base: str, archive: Path) -> None:
-    conn = sqlite3.connect(archive / "nianbao.db")
+    conn = sqlite3.connect(text_path(archive / "nianbao.db") if (archive / "nianbao_text.db").exists()
+                           else archive / "nianbao.db")
     expected = conn.execute("SELECT rowid, report_id, no FROM sections WHERE instr(text, ?) OR instr(heading, ?) "
                             "ORDER BY rowid DESC", [COUNTY, COUNTY]).fetchall()
     conn.close()
@@ -118,7 +125,7 @@ def test_filtered_or_sorted_searches_stay_with_datasette(base: str) -> None:
 
 def test_page_query_reads_the_index_in_rowid_order_without_sorting(archive: Path) -> None:
     plugin = _plugin()
-    conn = sqlite3.connect(archive / "nianbao.db")
+    conn = sqlite3.connect(text_path(archive / "nianbao.db"))
     plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + plugin.PAGE_SQL,
                                                  {"q": plugin.match_query(PHRASE), "before": 2**62, "size": 10}))
     count_plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + plugin.COUNT_SQL,
