@@ -11,9 +11,10 @@ the same URL always has the same answer for the life of the process: this plugin
   the data requests of datasette-dashboards' charts and filters (the `/<db>.json?sql=…` URLs its script builds
   from metadata), on immutable databases only; one answer per URL (query parameters in any order), status 200
   without Set-Cookie, at most MAX_BODY bytes, at most MAX_TOTAL bytes in all (least recently used dropped).
-- When: the `startup` hook asks for each listed query's page and JSON (with the map's and charts' own
-  parameters) before the server takes requests, like the inspect data `nianbao serve` writes: start-up grows
-  with the archive, the pages do not. A filtered variant (a province, a year) is computed on first request.
+- When: at the server's ASGI lifespan start-up (before uvicorn accepts connections) it asks for each listed
+  query's page and JSON (with the map's and charts' own parameters), like the inspect data `nianbao serve`
+  writes: start-up grows with the archive, the pages do not. A filtered variant (a province, a year) is
+  computed on its first request; without a lifespan (an in-process client) every answer is computed then.
 """
 
 from __future__ import annotations
@@ -101,10 +102,25 @@ async def _send_cached(send, headers: list, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _warm_before_ready(datasette, send):
+    """The server's lifespan start-up (uvicorn listens once it completes): compute the answers first. Not a
+    `startup` hook: pages cannot be rendered inside one (Datasette is not started until every hook returns,
+    and a request made from a hook starts the hooks again)."""
+    async def send_when_warm(message):
+        if message["type"] == "lifespan.startup.complete":
+            await datasette.invoke_startup()
+            await warm(datasette)
+        await send(message)
+
+    return send_when_warm
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def whole_archive_cache(scope, receive, send):
+            if scope["type"] == "lifespan":
+                return await app(scope, receive, _warm_before_ready(datasette, send))
             if not (scope["type"] == "http" and scope.get("method") == "GET"):
                 return await app(scope, receive, send)
             path, qs = scope.get("path", ""), scope.get("query_string", b"").decode("latin-1")
@@ -136,7 +152,7 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-def warm_urls(datasette) -> list[str]:
+async def warm_urls(datasette) -> list[str]:
     """What a visitor's first look at the home page's aggregate links asks for (the page, its JSON as the map
     script asks for it, each chart's data as the dashboards script asks for it)."""
     urls = []
@@ -146,7 +162,7 @@ def warm_urls(datasette) -> list[str]:
         for name in queries:
             if name in canned:
                 urls += [f"/{db}/{name}", f"/{db}/{name}.json?{MAP_QS}", f"/{db}/{name}.json?_shape=objects"]
-            else:  # a table's page (its facet counts)
+            elif await datasette.get_database(db).table_exists(name):  # a table's page (its facet counts)
                 urls.append(f"/{db}/{name}")
     boards = datasette.plugin_config("datasette-dashboards") or {}
     for board in boards.values():
@@ -158,10 +174,6 @@ def warm_urls(datasette) -> list[str]:
     return urls
 
 
-@hookimpl
-def startup(datasette):
-    async def warm():
-        for url in warm_urls(datasette):
-            await datasette.client.get(url)
-
-    return warm
+async def warm(datasette) -> None:
+    for url in await warm_urls(datasette):
+        await datasette.client.get(url)

@@ -18,11 +18,29 @@ ATTRIBUTE = "_nianbao_whole_archive_cache"
 MAP = "/nianbao/county_map.json?_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects"
 
 
+def _lifespan_start(ds: Datasette) -> list[str]:
+    """What uvicorn does before it listens: the ASGI lifespan start-up, then (here) its shutdown."""
+    messages = [{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}]
+    sent: list[str] = []
+
+    async def receive() -> dict:
+        return messages.pop(0)
+
+    async def send(message: dict) -> None:
+        sent.append(message["type"])
+
+    asyncio.run(ds.app()({"type": "lifespan"}, receive, send))
+    return sent
+
+
 def test_start_up_computes_the_listed_answers_and_they_stay_right(built: Built, tmp_path: Path) -> None:
     db_path = tmp_path / "nianbao.db"
     shutil.copy(built.db_path, db_path)
     ds = make_datasette(db_path)
+    assert not getattr(ds, ATTRIBUTE, {})
+    assert _lifespan_start(ds) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     cache = getattr(ds, ATTRIBUTE)
+    assert any(key.startswith("/nianbao/refusal_rates?") for key in cache)  # a rendered page
     listed = metadata()["plugins"]["nianbao"]["precomputed_queries"]
     assert {"county_map", "refusal_rates", "carry_over_mismatches"} <= set(listed)
     assert any(key.startswith("/nianbao/county_map.json?") for key in cache)
@@ -49,6 +67,7 @@ def test_mutable_databases_are_never_answered_from_memory(built: Built, tmp_path
     ds = Datasette(files=[str(db_path)], metadata=metadata(), template_dir=str(CONFIG / "templates"),
                    plugins_dir=str(CONFIG / "plugins"), settings=dict(SETTINGS))
     asyncio.run(ds.invoke_startup())
+    _lifespan_start(ds)
     assert not getattr(ds, ATTRIBUTE, {})
     client = Client(ds)
     before = len(client.get(MAP).json()["rows"])
