@@ -190,6 +190,46 @@ def chart_pages(links: list[str]) -> dict[str, str]:
     return out
 
 
+def precomputed(pages: dict[str, str]) -> dict[str, str]:
+    """The pages answered from start-up (plugins/whole_archive_cache.py): canned queries and tables listed in
+    metadata, the dashboards' data and the maps' data."""
+    import yaml
+
+    meta = yaml.safe_load((ROOT / "datasette" / "metadata.yml").read_text(encoding="utf-8"))
+    names = set(meta.get("plugins", {}).get("nianbao", {}).get("precomputed_queries") or [])
+    return {label: path for label, path in pages.items()
+            if path.split("?")[0].rsplit("/", 1)[-1].removesuffix(".json") in names or "sql=" in path}
+
+
+def time_uncached(base: str, path: str, requests: int) -> dict:
+    """The same answer computed afresh: a parameter Datasette ignores makes each URL new to the cache."""
+    times = []
+    for i in range(requests):
+        url = f"{base}{path}{'&' if '?' in path else '?'}_uncached={time.time_ns()}{i}"
+        t0 = time.perf_counter()
+        status, _ = fetch(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"status": status, "p50": statistics.median(times), "p95": times[-1] if len(times) < 20 else
+            times[int(len(times) * 0.95 + 0.5) - 1]}
+
+
+def measure_uncached(archive: Path, requests: int) -> dict:
+    proc, base, _ = start_server(archive)
+    try:
+        links = home_links(base)
+        pages = {link: link for link in links}
+        pages.update(chart_pages(links))
+        pages.update(fixed_pages(archive))
+        out = {}
+        for label, path in precomputed(pages).items():
+            out[label] = {"path": path, **time_uncached(base, path, requests)}
+            print(f"  {label} computed afresh: {out[label]['p95']:.0f} ms (max of {requests})", flush=True)
+        return out
+    finally:
+        stop_server(proc)
+
+
 def db_sizes(archive: Path, n: int) -> dict:
     return {p.name: {"bytes": p.stat().st_size, "bytes_per_report": p.stat().st_size / n}
             for p in sorted(archive.glob("*.db"))}
@@ -255,6 +295,9 @@ def table(paths: list[Path]) -> str:
     for label in base["pages"]:
         vals = [r["pages"].get(label, {}).get("p95", 0) for r in runs]
         row(f"{label} p95 (ms)", vals, "{:,.0f}")
+    for label in base.get("uncached", {}):  # answered from start-up: what each request would cost without it
+        if all(label in r.get("uncached", {}) for r in runs):
+            row(f"{label} computed afresh, max (ms)", [r["uncached"][label]["p95"] for r in runs], "{:,.0f}")
     for path in base["downloads"]:
         row(f"{path} first byte, first request (s)", [r["downloads"][path]["first"]["ttfb_s"] for r in runs],
             "{:,.2f}")
@@ -275,10 +318,23 @@ def main() -> None:
     ap.add_argument("--dump", action="store_true", help="also time `nianbao dump` (and delete the release)")
     ap.add_argument("--download-mb", type=int, default=1000, help="MB of each .db download to read")
     ap.add_argument("--build-json", type=Path, help="the builder's timings, kept with the results")
+    ap.add_argument("--dump-only", action="store_true", help="add to --out the time and size of `nianbao dump`")
+    ap.add_argument("--uncached", action="store_true",
+                    help="add to --out the precomputed pages computed afresh (what start-up saves per request)")
     ap.add_argument("--table", type=Path, nargs="+", help="print the comparison table of these result files")
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
+        return
+    if args.dump_only:
+        result = json.loads(args.out.read_text())
+        result["dump"] = run_dump(args.archive, args.archive.parent / f"{args.archive.name}.dumps")
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+        return
+    if args.uncached:
+        result = json.loads(args.out.read_text())
+        result["uncached"] = measure_uncached(args.archive, args.requests)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
         return
     build = json.loads(args.build_json.read_text()) if args.build_json else None
     result = measure(args.archive, args.requests, args.dump, build, args.download_mb)
