@@ -82,14 +82,19 @@ def needs_scrub(path: str | Path, hide: Iterable[str | os.PathLike[str]] = ()) -
     conn.create_function("nianbao_mask", 1, lambda v: mask_text(v, pattern) if isinstance(v, str) else v,
                          deterministic=True)
     try:
+        by_table: dict[str, list[str]] = {}
         for table, column in _text_columns(conn):
-            if (table, column) in PATH_COLUMNS:
-                found = conn.execute(f"SELECT 1 FROM [{table}] WHERE [{column}] IS NOT NULL LIMIT 1").fetchone()
-            else:
-                where, params = _may_hold_path(column, dirs)
-                found = conn.execute(f"SELECT 1 FROM [{table}] WHERE {where} AND [{column}] IS NOT "
-                                     f"nianbao_mask([{column}]) LIMIT 1", params).fetchone()
-            if found:
+            by_table.setdefault(table, []).append(column)
+        for table, columns in by_table.items():  # one pass over each table, whatever its number of text columns
+            tests, params = [], []
+            for column in columns:
+                if (table, column) in PATH_COLUMNS:
+                    tests.append(f"[{column}] IS NOT NULL")
+                else:
+                    where, more = _may_hold_path(column, dirs)
+                    tests.append(f"({where} AND [{column}] IS NOT nianbao_mask([{column}]))")
+                    params += more
+            if conn.execute(f"SELECT 1 FROM [{table}] WHERE {' OR '.join(tests)} LIMIT 1", params).fetchone():
                 return True
         return False
     finally:
