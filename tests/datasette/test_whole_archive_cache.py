@@ -39,6 +39,7 @@ def test_start_up_computes_the_listed_answers_and_they_stay_right(built: Built, 
     ds = make_datasette(db_path)
     assert not getattr(ds, ATTRIBUTE, {})
     assert _lifespan_start(ds) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert ds.sql_time_limit_ms == SETTINGS["sql_time_limit_ms"]  # the longer limit was for start-up only
     cache = getattr(ds, ATTRIBUTE)
     assert any(key.startswith("/nianbao/refusal_rates?") for key in cache)  # a rendered page
     listed = metadata()["plugins"]["nianbao"]["precomputed_queries"]
