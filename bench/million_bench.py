@@ -318,6 +318,7 @@ def main() -> None:
     ap.add_argument("--dump", action="store_true", help="also time `nianbao dump` (and delete the release)")
     ap.add_argument("--download-mb", type=int, default=1000, help="MB of each .db download to read")
     ap.add_argument("--build-json", type=Path, help="the builder's timings, kept with the results")
+    ap.add_argument("--pages", help="measure these home-page links again (comma-separated) into --out")
     ap.add_argument("--dump-only", action="store_true", help="add to --out the time and size of `nianbao dump`")
     ap.add_argument("--uncached", action="store_true",
                     help="add to --out the precomputed pages computed afresh (what start-up saves per request)")
@@ -325,6 +326,17 @@ def main() -> None:
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
+        return
+    if args.pages:
+        result = json.loads(args.out.read_text())
+        proc, base, _ = start_server(args.archive)
+        try:
+            for label in args.pages.split(","):
+                result["pages"][label] = {"path": label, **time_page(base + label, args.requests)}
+                print(f"  {label}: {result['pages'][label]['p95']:.0f} ms p95 (again)", flush=True)
+        finally:
+            stop_server(proc)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
         return
     if args.dump_only:
         result = json.loads(args.out.read_text())
