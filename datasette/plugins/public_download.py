@@ -15,9 +15,19 @@ import asyncio
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils.asgi import AsgiFileDownload, Forbidden, NotFound
+from datasette.utils.asgi import AsgiFileDownload, Forbidden, NotFound, asgi_send_file
 
 from archive.public import public_file
+
+CHUNK = 1 << 20  # bytes per read: Datasette's 4 KB reads held a download to 25–50 MB/s on this machine
+
+
+class FileDownload(AsgiFileDownload):
+    """Datasette's file download, read in 1 MB chunks (a million-report database is several GB)."""
+
+    async def asgi_send(self, send):
+        return await asgi_send_file(send, self.filepath, filename=self.filename, content_type=self.content_type,
+                                    chunk_size=CHUNK, headers=self.headers)
 
 
 def public_copy(db_path: Path) -> Path:
@@ -38,7 +48,7 @@ async def download(datasette, request):
     if not datasette.setting("allow_download") or db.is_mutable:
         raise Forbidden("Database download is forbidden")
     path = await asyncio.to_thread(public_copy, Path(db.path))
-    return AsgiFileDownload(str(path), filename=f"{Path(db.path).name}", content_type="application/octet-stream",
+    return FileDownload(str(path), filename=f"{Path(db.path).name}", content_type="application/octet-stream",
                             headers={"Transfer-Encoding": "chunked"})
 
 
