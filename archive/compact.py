@@ -132,6 +132,9 @@ TRIGGERS = {
     "checks_delete": f"INSTEAD OF DELETE ON checks BEGIN\n{_DELETE_CHECK}END",
 }
 
+# A view with one row per row of its compact table (the joins are on the table's own keys): its row count.
+VIEW_ROWS = {"report_values": "cells", "checks": "check_results"}
+
 VALUE_COLUMNS = ("report_id", "table_key", "row_key", "col_key", "value", "raw", "grid_table", "grid_row",
                  "grid_col", "page", "unit", "source_kind", "ocr_confidence", "ocr_review")
 CHECK_COLUMNS = ("report_id", "check_id", "scope", "ok", "lhs", "rhs", "detail")

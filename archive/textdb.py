@@ -3,16 +3,18 @@
 The numbers (reports, cells, checks, summaries, fetches …) stay small enough to download alone; the report
 text (`sections` and its trigram full-text index) is most of the bytes and lives apart (issue 13 §3).
 
-Every connection to the numbers database attaches the text database as schema `text` (archive.db.open_db;
+Every connection to the numbers database attaches the text database as schema `text` (archive.migrations.apply,
+so archive.db.open_db and Archive.open;
 Datasette's connections through the `text_database` plugin), so `sections` and `sections_fts` are read by
 their plain names, as before: SQLite looks a name up in main, then in attached schemas. Writes name the
 schema (`text.sections`).
 
 One writer, one transaction: the writer's BEGIN IMMEDIATE takes the write lock of both files, and a report's
-numbers and text are written in that transaction. SQLite commits WAL databases one after the other (main
-first), so a kill -9 between the two commits can leave a report's text older than its numbers (or missing):
-`text.report_texts` records, per report, the parse (`parsed_at`) and document (`sha256`) its text came from,
-and `nianbao verify` compares it with `reports` (archive/verify.py; `--repair` parses the document again).
+numbers and text are written in that transaction. SQLite commits attached WAL databases one after the
+other (atomic in each file, not across them), so a kill -9 between the two commits can leave a report's text
+older than its numbers (or missing), or text of a report whose numbers were not committed. `text.report_texts`
+records, per report, the parse (`parsed_at`) and document (`sha256`) its text came from, and `nianbao verify`
+compares it with `reports` (archive/verify.py; `--repair` parses the document again or deletes the text).
 """
 
 from __future__ import annotations

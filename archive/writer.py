@@ -5,7 +5,10 @@ Every document is written in the same order, so that a kill at any point leaves 
 1. raw bytes into the content-addressed store (temp file, fsync, atomic rename; a corrupt copy is rewritten);
 2. the WARC record, appended under a lock, flushed and fsynced (a partial record is cut off by the next append);
 3. one SQLite transaction (BEGIN IMMEDIATE, so concurrent writers wait for each other) for the document, fetch
-   and report rows.
+   and report rows: the numbers in nianbao.db, the report's text in nianbao_text.db attached to the same
+   connection (archive/textdb.py). The two files commit one after the other; a kill between leaves a report
+   whose text is not from its last parse, or text of no report, which `nianbao verify` finds and `--repair`
+   mends (parse again, or delete).
 
 The fetch row, which points at the WARC record, is committed only after the record is on disk: no fetch ever
 points at a record that is not there. A kill between 2 and 3 leaves an unreferenced WARC record, and the rerun

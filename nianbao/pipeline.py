@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from archive.admission import admit
 from archive.directory import Archive
 from archive.save import now
+from archive.textdb import SCHEMA as TEXT
 from archive.writer import Arrival, write_document, write_members
 from parsers import PARSER_VERSION, parse, zip_members
 from parsers.files import Unreadable, display_name, read_document, walk
@@ -34,7 +35,10 @@ class Outcome:
 
 
 def _already_parsed(db: Database, sha256: str) -> bool:
-    row = db.execute("SELECT parser_version FROM reports WHERE sha256 = ?", [sha256]).fetchone()
+    """Parsed by this parser version, numbers and text alike: a kill between the two files' commits
+    (archive/textdb.py) left text from another parse, and the rerun parses the document again."""
+    row = db.execute(f"SELECT r.parser_version FROM reports r JOIN {TEXT}.report_texts t ON t.report_id = r.id "
+                     "AND t.sha256 = r.sha256 AND t.parsed_at = r.parsed_at WHERE r.sha256 = ?", [sha256]).fetchone()
     return row is not None and row[0] == PARSER_VERSION
 
 

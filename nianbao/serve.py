@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from importlib.resources import files
 from pathlib import Path
 
@@ -51,11 +52,27 @@ def served_files(db_path: Path) -> list[Path]:
     return [db_path, text] if text.is_file() else [db_path]
 
 
+def upgrade(db_path: Path) -> None:
+    """An archive written by older code is brought to the current schema first (the pages' queries read the
+    current tables: the compact cells and checks, the text beside the numbers). A current archive is left
+    alone: serving a numbers file alone never makes an empty text file beside it."""
+    from sqlite_utils import Database
+
+    from archive.db import open_db
+    from archive.migrations import migrations
+
+    with closing(sqlite3.connect(db_path)) as conn:
+        if not migrations.pending(Database(conn)):
+            return
+    open_db(db_path).close()
+
+
 def prepare(db_path: Path) -> Path:
     """Fold the WAL into each file (an immutable Datasette reads only the main database file) and write
     Datasette's inspect data beside them, so unfiltered table counts are read from a file, not counted."""
     if not db_path.exists():
         raise SystemExit(f"no archive at {db_path}: run `nianbao ingest` or `nianbao demo` first")
+    upgrade(db_path)
     for path in served_files(db_path):
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

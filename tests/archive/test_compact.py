@@ -126,3 +126,22 @@ def test_numbers_file_reads_alone(tmp_path: Path) -> None:
     assert alone.execute("SELECT count(*) FROM report_values").fetchone() == (len(EDGE_CELLS),)
     assert alone.execute("SELECT check_id, ok, lhs, rhs FROM checks").fetchall() == [("T3.flow", 0, 3, 4)]
     assert alone.execute("SELECT count(*) FROM requests_wide").fetchone() == (0,)
+
+
+def test_serving_an_old_archive_upgrades_it_first(tmp_path: Path) -> None:
+    """`nianbao serve` (prepare) on an archive main's code wrote: the pages' queries need the compact tables and
+    the text file, so it is migrated before Datasette starts; a current numbers file alone stays alone."""
+    from nianbao.serve import prepare, served_files
+
+    path = tmp_path / "old" / "nianbao.db"
+    path.parent.mkdir()
+    _old_archive(path, _records(1))
+    prepare(path)
+    assert served_files(path) == [path, tmp_path / "old" / "nianbao_text.db"]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM check_results").fetchone()[0] > 0
+    alone = tmp_path / "alone" / "nianbao.db"
+    alone.parent.mkdir()
+    alone.write_bytes(path.read_bytes())
+    prepare(alone)
+    assert served_files(alone) == [alone]

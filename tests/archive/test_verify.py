@@ -204,3 +204,19 @@ def test_text_of_no_report_is_found_and_deleted(archive: Path, tmp_path: Path) -
     assert "deleted the text of report #10" in out, out
     hits = Database(archive / "nianbao_text.db").execute("SELECT count(*) FROM sections WHERE report_id = 10")
     assert hits.fetchone()[0] == 0
+
+
+def test_a_rerun_of_ingest_completes_a_report_whose_text_was_not_committed(archive: Path, tmp_path: Path) -> None:
+    """kill -9 between the numbers' commit and the text's (test_faults hits it at random): the same ingest
+    again parses that document again, so the archive is whole without --repair."""
+    extra = report_folder(tmp_path / "more", n=1, seed=13)
+    _checkpointed(archive)
+    text_before = (archive / "nianbao_text.db").read_bytes()
+    assert CliRunner().invoke(cli, ["ingest", str(extra), "--archive", str(archive)]).exit_code == 0
+    _checkpointed(archive)
+    (archive / "nianbao_text.db").write_bytes(text_before)
+    assert _verify(archive)[0] == 1
+    result = CliRunner().invoke(cli, ["ingest", str(extra), "--archive", str(archive)])
+    assert result.exit_code == 0, result.output
+    code, out = _verify(archive)
+    assert code == 0, out

@@ -34,7 +34,11 @@ def archive(built: Built, secret_dir: Path) -> Path:
     db_path = secret_dir / "archive" / "nianbao.db"
     db_path.parent.mkdir()
     shutil.copy(built.db_path, db_path)
+    shutil.copy(built.db_path.with_name("nianbao_text.db"), db_path.with_name("nianbao_text.db"))
     (db_path.parent / "raw").symlink_to(built.root / "raw")
+    with sqlite3.connect(db_path.with_name("nianbao_text.db")) as text:  # text that names a local path
+        text.execute("UPDATE sections SET text = text || ? WHERE rowid = (SELECT min(rowid) FROM sections)",
+                     [f" 见 {(secret_dir / 'notes.txt').as_uri()}"])
     with sqlite3.connect(db_path) as db:
         db.execute("INSERT INTO crawls (started_at, jobdir, spider) VALUES ('2026-01-01T00:00:00Z', ?, 'reports')",
                    [str(secret_dir / "jobs" / "all")])
@@ -149,6 +153,18 @@ def test_a_dump_carries_no_local_path(archive: Path, secret_dir: Path, tmp_path:
     with sqlite3.connect(out / "nianbao.db") as db:
         assert db.execute("SELECT jobdir FROM crawls").fetchall() == [(None,)]
         assert db.execute("SELECT count(*) FROM reports WHERE source_url = 'file:///…/hongze-2023.html'").fetchone()[0]
+
+
+def test_the_text_database_download_is_a_masked_copy_too(server: tuple[str, subprocess.Popen], secret_dir: Path,
+                                                          tmp_path: Path) -> None:
+    with urllib.request.urlopen(server[0] + "/nianbao_text.db", timeout=120) as response:
+        data = response.read()
+    assert str(secret_dir).encode() not in data
+    (tmp_path / "t.db").write_bytes(data)
+    with sqlite3.connect(tmp_path / "t.db") as db:
+        assert db.execute("SELECT count(*) FROM sections WHERE text LIKE '%file:///…/notes.txt%'").fetchone()[0] == 1
+    databases = json.loads(_get(server[0] + "/-/databases.json")[1])
+    assert [d["path"] for d in databases if d["name"] == "nianbao_text"] == ["…/nianbao_text.db"]
 
 
 def test_the_database_download_is_a_masked_copy(server: tuple[str, subprocess.Popen], secret_dir: Path,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
@@ -251,3 +253,21 @@ def test_report_page_links_the_agency_and_says_when_the_source_is_unknown(client
         corpus = client.get(f"/nianbao/reports/{next(iter(built.corpus_ids.values()))}").text
         assert "不明 / unknown" in corpus
         assert "file://" not in corpus
+
+
+def test_the_numbers_served_alone_still_make_every_report_page(built: Built, tmp_path: Path) -> None:
+    """A researcher's download of nianbao.db alone, served by Datasette: the report page has its tables and
+    checks, and no text (the text database is not there); the text tables are simply absent."""
+    from tests.datasette.conftest import make_datasette
+
+    alone = tmp_path / "nianbao.db"
+    shutil.copy(built.db_path, alone)
+    client = Client(make_datasette(alone))
+    report_id = built.ids[(b.HAIYUAN, 2021)]
+    page = client.get(f"/nianbao/reports/{report_id}")
+    assert page.status_code == 200
+    assert "report-checks" in page.text
+    assert 'class="report-text"' not in page.text
+    with_text = Client(make_datasette(built.db_path)).get(f"/nianbao/reports/{report_id}")
+    assert 'class="report-text"' in with_text.text
+    assert client.get("/nianbao_text").status_code == 404

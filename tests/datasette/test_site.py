@@ -223,3 +223,18 @@ def test_site_wide_search_box_on_every_page(client: Client, built: Built) -> Non
         html = client.get(path).text
         assert '<form class="nianbao-search" action="/nianbao/search"' in html, path
         assert 'name="q"' in html
+
+
+def test_unfiltered_view_pages_of_the_compact_tables_do_not_count(client: Client, built: Built) -> None:
+    """report_values and checks are views over every cell and check: their unfiltered pages skip the count(*)
+    (a scan of every cell at a million reports); filtered ones still count their matches."""
+    db = Database(built.db_path)
+    for view in ("report_values", "checks"):
+        page = client.get(f"/nianbao/{view}.json", _size="5")
+        assert page.status_code == 200
+        assert page.json()["filtered_table_rows_count"] is None
+        assert len(page.json()["rows"]) == 5
+        report_id = built.ids[(b.HAIYUAN, 2021)]
+        filtered = client.get(f"/nianbao/{view}.json", report_id=str(report_id), _size="5").json()
+        assert filtered["filtered_table_rows_count"] == db[view].count_where("report_id = ?", [report_id]) > 5
+    assert client.get("/nianbao/report_values").status_code == 200
