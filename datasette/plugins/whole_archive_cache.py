@@ -20,6 +20,7 @@ the same URL always has the same answer for the life of the process: this plugin
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import OrderedDict
 from urllib.parse import parse_qsl, urlencode
@@ -45,7 +46,10 @@ def _cache_of(datasette) -> OrderedDict[str, tuple[list, bytes]]:
 
 
 def cache_key(path: str, query_string: str) -> str:
-    return path + "?" + urlencode(sorted(p for p in parse_qsl(query_string, keep_blank_values=True) if p[0]))
+    """The URL with its parameters in one order, and what else a page's HTML depends on: the demo banner is
+    read from the environment at render time (demo_banner.py), so a page is kept once per banner setting."""
+    params = urlencode(sorted(p for p in parse_qsl(query_string, keep_blank_values=True) if p[0]))
+    return f"{path}?{params}#demo={os.environ.get('NIANBAO_DEMO', '').strip().lower()}"
 
 
 def _variants(query: str) -> set[str]:
