@@ -206,7 +206,13 @@ def _gzip(path: Path) -> None:
         shutil.copyfileobj(f, g)
 
 
+def _sha256(path: Path) -> str:
+    """Read in blocks: a million-report release holds files of several GB (read whole, one took its size in RAM)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def _checksums(out: Path) -> None:
     files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out).as_posix()}" for p in files]
+    lines = [f"{_sha256(p)}  {p.relative_to(out).as_posix()}" for p in files]
     (out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")

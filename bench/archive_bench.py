@@ -2,11 +2,12 @@
 
 - Ingest: documents/s through `nianbao ingest` (store + WARC + parse + write) as a ratio to parse() alone
   on the same documents in the same run (the archive's overhead).
-- Scale: a database of N synthetic reports (values, checks, sections, summary rows cloned from a pool of
-  parsed synthetic reports) for N = 10k and 100k; bytes per report; p50/p95 latency of a Datasette facet
-  page, a canned query and two full-text searches against a real `datasette serve -i` on 127.0.0.1: a phrase
-  in every report (信息公开申请, two sections per report: its cost is proportional to the matches, which grow
-  with the archive) and one county's agency name (about N/2,800 reports: the cost of the index lookups).
+- Scale: an archive of N synthetic reports cloned at SQL level (bench/scaled_archive.py) from the archive the
+  ingest measure built with the real pipeline, for N = 10k and 100k; bytes per report (all database files);
+  p50/p95 latency of a Datasette facet page, a canned query and two full-text searches against a real `datasette
+  serve -i` on 127.0.0.1: a phrase in every report (信息公开申请, two sections per report: its cost is proportional to
+  the matches, which grow with the archive) and one county's agency name (about N/2,800 reports: the cost of the
+  index lookups).
   Target: the 100k figures within 3× of the 10k ones (cost grows with indexes, not table scans).
 
 Usage: python bench/archive_bench.py [--sizes 10000,100000] [--requests 40] [--keep DIR]
@@ -31,7 +32,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.db import open_db  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
 from nianbao.serve import datasette_args, prepare  # noqa: E402
 
 URLS = {
@@ -74,72 +75,11 @@ def bench_ingest(pool: list, tmp: Path) -> dict:
             "ratio": ingest_s / parse_s}
 
 
-def _rows(report_id: int, record: dict, year: int, agency: str) -> tuple[list, list, list]:
-    values = [(report_id, c["table"], c["row"], c["col"], c["value"], c["raw"], c["grid_table"], c["grid_row"],
-               c["grid_col"], c["page"]) for c in record["cells"]]
-    checks = [(report_id, c["id"], c["scope"], int(c["ok"]), c["lhs"], c["rhs"], c["detail"])
-              for c in record["checks"]]
-    sections = [(report_id, s["no"], s["heading"], _retarget(s["text"], record, year, agency))
-                for s in record["sections"]]
-    return values, checks, sections
+def build_scaled(seed_dir: Path, out_dir: Path, n: int, seed: int) -> None:
+    """N reports cloned at SQL level from the ingested seed archive (bench/scaled_archive.py)."""
+    from scaled_archive import build
 
-
-def _retarget(text: str, record: dict, year: int, agency: str) -> str:
-    """The pool report's text as the clone's agency would print it (its own name and year)."""
-    if record.get("agency"):
-        text = text.replace(record["agency"], agency)
-    return text.replace(f"{record['year']}年", f"{year}年") if record.get("year") else text
-
-
-def build_scaled(path: Path, n: int, pool: list, seed: int) -> None:
-    """N reports cloned from the parsed pool, spread over real divisions and years, with bulk inserts."""
-    from archive.figures import key_figures
-
-    db = open_db(path)
-    divisions = [r for r in db.execute("SELECT code, name, province, prefecture FROM divisions")]
-    db.close()
-    conn = sqlite3.connect(path)
-    rng = random.Random(seed)
-    batch: dict[str, list] = {k: [] for k in ("documents", "reports", "values", "checks", "sections", "summary")}
-    for i in range(1, n + 1):
-        _, _, record = pool[i % len(pool)]
-        code, county, province, prefecture = rng.choice(divisions)
-        year = 2019 + i % 7
-        sha = f"{i:064x}"
-        batch["documents"].append((sha, 1000, "html", "text/html", "2026-01-01T00:00:00Z"))
-        agency = county + "人民政府"
-        batch["reports"].append((i, sha, code, year, _retarget(record["title"], record, year, agency), agency,
-                                 record["template"], "ok"))
-        values, checks, sections = _rows(i, record, year, agency)
-        batch["values"] += values
-        batch["checks"] += checks
-        batch["sections"] += sections
-        fig = key_figures(record)
-        batch["summary"].append((i, agency, "county_gov", code, county, province, prefecture, year,
-                                 record["template"], "ok", f"{year + 1}-03-{rng.randint(1, 28):02d}", 1,
-                                 fig["new_requests"], fig["total_processed"], fig["granted"], fig["denied"],
-                                 fig["grant_rate"], fig["refusal_rate"], fig["failing_checks"]))
-        if i % 5000 == 0 or i == n:
-            _flush(conn, batch)
-    conn.commit()
-    conn.execute("ANALYZE")
-    conn.close()
-
-
-def _flush(conn: sqlite3.Connection, batch: dict[str, list]) -> None:
-    conn.executemany("INSERT INTO documents VALUES (?,?,?,?,?)", batch["documents"])
-    conn.executemany("INSERT INTO reports (id, sha256, division_code, year, title, agency, template, status, "
-                     "is_current, version) VALUES (?,?,?,?,?,?,?,?,1,1)", batch["reports"])
-    conn.executemany("INSERT INTO report_values VALUES (?,?,?,?,?,?,?,?,?,?)", batch["values"])
-    conn.executemany("INSERT INTO checks VALUES (?,?,?,?,?,?,?)", batch["checks"])
-    conn.executemany("INSERT INTO sections (report_id, no, heading, text) VALUES (?,?,?,?)", batch["sections"])
-    conn.executemany("INSERT INTO report_summary (report_id, agency, agency_level, division_code, county, province, "
-                     "prefecture, year, template, status, published, is_current, new_requests, total_processed, "
-                     "granted, denied, grant_rate, refusal_rate, failing_checks) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch["summary"])
-    conn.commit()
-    for rows in batch.values():
-        rows.clear()
+    build(seed_dir, out_dir, n, seed, say=lambda _: None)
 
 
 def _free_port() -> int:
@@ -170,7 +110,8 @@ def _county_term(db: Path) -> str:
 
 def _matches(db: Path) -> list[int]:
     """How many sections each search finds: what a full-text search's cost is proportional to."""
-    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
+    text = db.with_name(db.stem + "_text.db")  # the text database beside the numbers, when there is one
+    conn = sqlite3.connect(f"file:{text if text.exists() else db}?immutable=1", uri=True)
     try:
         return [conn.execute("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH ?",
                              ['"' + term + '"']).fetchone()[0] for term in ("信息公开申请", _county_term(db))]
@@ -234,9 +175,8 @@ def main() -> None:
             path = scaled_root / f"scaled-{n}" / "nianbao.db"
             start = time.perf_counter()
             if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                build_scaled(path, n, pool, args.seed)
-            size = path.stat().st_size
+                build_scaled(tmp / "ingest", path.parent, n, args.seed)
+            size = sum(p.stat().st_size for p in path.parent.glob("*.db"))
             results[n] = {"build_s": time.perf_counter() - start, "bytes_per_report": size / n,
                           "search_matches": _matches(path), "latency": latency(path, args.requests)}
             print(json.dumps({n: results[n]}, indent=1))

@@ -10,6 +10,7 @@ from contextlib import closing
 from importlib.resources import files
 from pathlib import Path
 
+from archive.public import public_file
 from archive.textdb import text_path
 
 SITE_PACKAGE = "nianbao._site"  # datasette/ as installed by a wheel (pyproject.toml maps the folder to it)
@@ -78,6 +79,8 @@ def prepare(db_path: Path) -> Path:
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.close()
     write_inspect(db_path)
+    for path in served_files(db_path):
+        public_file(path)  # what /<db>.db sends, made now rather than on the first download
     return db_path
 
 
