@@ -61,13 +61,14 @@ def test_kill_9_at_random_times_during_ingest(tmp_path: Path, folder: Path, clea
         proc = start_ingest(archive, folder)
         while proc.poll() is None and _fetch_count(archive) < before + step:
             time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.2))
+        time.sleep(rng.uniform(0, 0.05))  # ingest writes ~25 documents/s: a longer pause let a run finish them all
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             kills += 1
         proc.communicate()
     assert kills >= 3, "the ingest finished before most kills: the test did not test anything"
-    assert _fetch_count(archive) < len(clean["fetches"])
+    # the rerun below has work to do: documents not yet written, or written but not yet complete
+    assert _fetch_count(archive) < len(clean["fetches"]) or contents(archive) != clean or problems(archive)
     code, out = ingest(archive, folder)
     assert code == 0, out
     assert problems(archive) == []

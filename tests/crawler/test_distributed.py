@@ -26,7 +26,10 @@ pytestmark = pytest.mark.slow
 
 
 def _worker(archive: Path, sources: Path, farm: Farm, redis_url: str, run: str, name: str) -> subprocess.Popen:
-    cmd = [*crawl_command(archive, sources, farm), "--redis", redis_url, "--run", run, "--worker", name]
+    # 8 requests in hand per worker: at the crawl's default (64) one worker pops the small farm's whole frontier
+    # from Redis, and the other, finding the queue empty, finishes having fetched nothing
+    cmd = [*crawl_command(archive, sources, farm), "--redis", redis_url, "--run", run, "--worker", name,
+           "-s", "CONCURRENT_REQUESTS=8"]
     log = (archive.parent / f"{name}.log").open("w")  # kept beside the archive for a failing run
     return subprocess.Popen([*cmd, "-s", f"LOG_LEVEL={os.environ.get('NIANBAO_TEST_LOG_LEVEL', 'WARNING')}"],
                             env=env(), stdout=log, stderr=subprocess.STDOUT, text=True)
