@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -19,7 +18,8 @@ import pytest
 from nianbao.serve import datasette_args
 from tests.datasette import build as b
 from tests.datasette.build import Built
-from tests.datasette.test_browser import CHROMIUM, _free_port, _wait, dump_dom
+from tests.datasette.served import served
+from tests.datasette.test_browser import CHROMIUM, dump_dom
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
@@ -69,21 +69,13 @@ def probed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     folder = tmp_path_factory.mktemp("probe")
     page = PROBE.replace("UNKNOWN", json.dumps(b.UNKNOWN[0])).replace("SEARCH", json.dumps(quote(f"海原县 {b.WORD_2}")))
     (folder / "probe.html").write_text(page, encoding="utf-8")
-    port = _free_port()
-    args = [*datasette_args(built.db_path, "127.0.0.1", port), "--static", f"probe:{folder}"]
-    proc = subprocess.Popen(args, env={**os.environ, "NIANBAO_DEMO": "1"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/-/versions.json", proc)
+    with served(lambda port: [*datasette_args(built.db_path, "127.0.0.1", port), "--static", f"probe:{folder}"],
+                env={**os.environ, "NIANBAO_DEMO": "1"}) as (base, _):
         dom = dump_dom(base + "/probe/probe.html")
         out = dom.split('<pre id="out">', 1)[1].split("</pre>", 1)[0]
         assert out != "pending", dom[:2000]
         summary, reports, rates, search, home = json.loads(out.replace("&amp;", "&").replace("&lt;", "<"))
         yield {"summary": summary, "reports": reports, "rates": rates, "search": search, "home": home}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_unknown_refusal_rate_is_blank_and_the_agency_links_to_its_page(probed: dict, built: Built) -> None:

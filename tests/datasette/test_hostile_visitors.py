@@ -20,7 +20,7 @@ import pytest
 from archive.dump import dump
 from nianbao.serve import datasette_args, prepare
 from tests.datasette.build import Built
-from tests.datasette.test_browser import _free_port, _wait
+from tests.datasette.served import served
 
 
 @pytest.fixture(scope="module")
@@ -51,20 +51,9 @@ def archive(built: Built, secret_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(archive: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    port = _free_port()
-    proc = subprocess.Popen(datasette_args(prepare(archive), "127.0.0.1", port), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/-/versions.json", proc)
-        yield base, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    db_path = prepare(archive)
+    with served(lambda port: datasette_args(db_path, "127.0.0.1", port)) as running:
+        yield running
 
 
 def _get(url: str) -> tuple[int, str]:

@@ -5,7 +5,6 @@ and the copy-paste query; the DOM after rendering. Skipped without `chromium`.""
 from __future__ import annotations
 
 import os
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,28 +17,17 @@ from sqlite_utils import Database
 from nianbao.serve import datasette_args
 from tests.datasette import pages_build as p
 from tests.datasette.pages_build import PagesArchive
-from tests.datasette.test_browser import CHROMIUM, _colours, _free_port, _wait, dump_dom, screenshot
+from tests.datasette.served import served
+from tests.datasette.test_browser import CHROMIUM, _colours, dump_dom, screenshot
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 
 @pytest.fixture(scope="module")
 def server(pages_archive: PagesArchive) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(datasette_args(pages_archive.db_path, "127.0.0.1", port),
-                            env={**os.environ, "NIANBAO_DEMO": "1"},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/-/versions.json", proc)
+    with served(lambda port: datasette_args(pages_archive.db_path, "127.0.0.1", port),
+                env={**os.environ, "NIANBAO_DEMO": "1"}) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_screenshots_of_the_journalist_pages(server: str, pages_archive: PagesArchive, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import synth
 from nianbao.pipeline import Archive, ingest_paths
 from tests.conftest import ROOT
-from tests.datasette.test_browser import _free_port, _wait
+from tests.datasette.served import free_port, wait_until_up
 
 
 def _status(url: str) -> int:
@@ -41,13 +41,13 @@ def test_serve_shows_reports_ingested_after_it_started(tmp_path: Path) -> None:
     first = Archive.open(archive_dir)
     assert ingest_paths(first, [tmp_path / "a"]).counts["new"] == 1
     first.db.close()
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--archive", str(archive_dir),
                              "--port", str(port), "--watch", "0.5"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/-/versions.json", proc, timeout=60)
+        wait_until_up(base + "/-/versions.json", proc, timeout=60)
         assert _status(base + "/nianbao/reports/1") == 200
         assert _status(base + "/nianbao/reports/2") == 404
         _write(tmp_path / "b", "青田县人民政府", 2024, 2)

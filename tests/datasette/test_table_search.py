@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
-import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -19,7 +18,7 @@ import pytest
 from archive.db import open_db
 from archive.textdb import has_text, text_path
 from nianbao.serve import CONFIG
-from tests.datasette.test_browser import _free_port, _wait
+from tests.datasette.served import served
 
 PHRASE = "信息公开申请"
 COUNTY = "彰武县审计局"
@@ -54,21 +53,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(archive: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--archive", str(archive), "--host", "127.0.0.1",
-                             "--port", str(port), "--watch", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url + "/-/versions.json", proc, timeout=60)
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "nianbao", "serve", "--archive", str(archive), "--host", "127.0.0.1",
+                "--port", str(port), "--watch", "0"]
+
+    with served(command, timeout=60) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _get(url: str) -> tuple[int, str]:
