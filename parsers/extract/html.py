@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -100,17 +100,23 @@ def _data_tables(root: etree._Element) -> list[etree._Element]:
     return _DATA_TABLES(root)
 
 
-def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
-    """The table's grid, or None (and why in `skipped`) when it is past a limit (parsers/limits.py)."""
-    n_rows = int(_COUNT_ROWS(node)) if n_tables < MAX_TABLES else 0  # counted first: no proxies for huge tables
+def _grid_within_limits(n_tables: int, count_rows: Callable[[], int], read_rows: Callable[[], list],
+                        skipped: list[str]) -> Table | None:
+    """The table's grid, or None (and why in `skipped`) when it is past a limit (parsers/limits.py). Rows are
+    counted before any is read: no cell objects for a huge table."""
+    n_rows = count_rows() if n_tables < MAX_TABLES else 0
     why = table_refusal(n_tables, n_rows, 0)
     if why is None:
         try:
-            return expand(_rows_of(_ROWS(node)))
+            return expand(read_rows())
         except TableTooLarge as exc:
             why = f"a table was skipped: {exc}"
     skipped.append(why)
     return None
+
+
+def _read_table(node: etree._Element, n_tables: int, skipped: list[str]) -> Table | None:
+    return _grid_within_limits(n_tables, lambda: int(_COUNT_ROWS(node)), lambda: _rows_of(_ROWS(node)), skipped)
 
 
 def _swap_tables_for_marks(root: etree._Element) -> tuple[list[Table], list[str]]:
@@ -165,16 +171,8 @@ _FLOW = FlowReader(frozenset(BLOCK_TAGS), LAYOUT_CELL_CHARS)
 
 
 def _payload_table(payload: str, n_tables: int, skipped: list[str]) -> Table | None:
-    """A table payload of html_flow as a grid, or None (and why in `skipped`) past a limit."""
-    n_rows = count_rows(payload) if n_tables < MAX_TABLES else 0
-    why = table_refusal(n_tables, n_rows, 0)
-    if why is None:
-        try:
-            return expand(list(_payload_rows(payload)))
-        except TableTooLarge as exc:
-            why = f"a table was skipped: {exc}"
-    skipped.append(why)
-    return None
+    """A table payload of html_flow as a grid (the same limits as an element table)."""
+    return _grid_within_limits(n_tables, lambda: count_rows(payload), lambda: list(_payload_rows(payload)), skipped)
 
 
 _ANY_SPACE = re.compile(r"[\s\u00a0\u3000]")
