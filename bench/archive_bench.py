@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -33,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import free_port, immutable_value  # noqa: E402
+
 from nianbao.serve import datasette_args, prepare  # noqa: E402
 
 URLS = {
@@ -82,12 +83,6 @@ def build_scaled(seed_dir: Path, out_dir: Path, n: int, seed: int) -> None:
     build(seed_dir, out_dir, n, seed, say=lambda _: None)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _canned() -> tuple[str, str]:
     """The first canned query of metadata.yml, with placeholder values for its parameters."""
     import yaml
@@ -101,11 +96,7 @@ def _canned() -> tuple[str, str]:
 
 def _county_term(db: Path) -> str:
     """The agency name of report 1 (a county government): the selective search term."""
-    conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT agency FROM report_summary WHERE report_id = 1").fetchone()[0]
-    finally:
-        conn.close()
+    return immutable_value(db, "SELECT agency FROM report_summary WHERE report_id = 1")
 
 
 def _matches(db: Path) -> list[int]:
@@ -120,7 +111,7 @@ def _matches(db: Path) -> list[int]:
 
 
 def latency(db: Path, requests: int) -> dict[str, dict[str, float]]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(datasette_args(prepare(db), "127.0.0.1", port), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:

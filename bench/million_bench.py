@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -35,16 +34,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+from benchlib import free_port, immutable_value
+
 ROOT = Path(__file__).resolve().parent.parent
 PHRASE = "信息公开申请"  # in two sections of every synthetic report
 MAP_QS = "_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects"  # what datasette-cluster-map asks
 SKIP_LINK = re.compile(r"^/(static|-/static|-/static-plugins)/|\.(css|js|png|ico|atom|xml)(\?|$)|^/[^/?#]+\.db$")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def nianbao_bin() -> str:
@@ -53,7 +48,7 @@ def nianbao_bin() -> str:
 
 
 def start_server(archive: Path) -> tuple[subprocess.Popen, str, float]:
-    port = _free_port()
+    port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen([nianbao_bin(), "serve", "--archive", str(archive), "--host", "127.0.0.1",
                              "--port", str(port), "--watch", "0"], stdout=subprocess.DEVNULL,
@@ -138,19 +133,11 @@ def time_download(url: str, limit_mb: int) -> dict:
 
 def county_term(archive: Path) -> str:
     """The county (division) name of report 1: a county search selects about N/2,800 reports."""
-    conn = sqlite3.connect(f"file:{archive / 'nianbao.db'}?immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT county FROM report_summary WHERE report_id = 1").fetchone()[0]
-    finally:
-        conn.close()
+    return immutable_value(archive / "nianbao.db", "SELECT county FROM report_summary WHERE report_id = 1")
 
 
 def report_count(archive: Path) -> int:
-    conn = sqlite3.connect(f"file:{archive / 'nianbao.db'}?immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT max(id) FROM reports").fetchone()[0]
-    finally:
-        conn.close()
+    return immutable_value(archive / "nianbao.db", "SELECT max(id) FROM reports")
 
 
 def fixed_pages(archive: Path) -> dict[str, str]:

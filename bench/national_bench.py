@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchlib import free_port  # noqa: E402
+
 from crawler.sources import write_sources  # noqa: E402
 from nianbao.demo import FARM_SETTINGS, child_env  # noqa: E402
 from synth.farm.sources import farm_sources  # noqa: E402
@@ -44,12 +45,6 @@ from synth.farm.sources import farm_sources  # noqa: E402
 REPORTS_PER_YEAR = 140_000  # county governments, departments and townships (issue 5)
 YEARS = 20
 DEFAULT_FARM_REQUESTS_PER_REPORT = 647 / 321  # bench/crawl_bench.py: first crawl of the default farm
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env() -> dict[str, str]:
@@ -71,7 +66,7 @@ def start_farm(counties: int, latency_ms: int, tmp: Path) -> tuple[subprocess.Po
 
 
 def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port",
                              str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp)],
                             stdout=subprocess.DEVNULL)
