@@ -138,6 +138,10 @@ class WarcLog:
         """Record one HTTP exchange; returns (warc file name, byte offset of the response record)."""
         return self._append(when, response_records(url, status, headers, body, when, request_headers))
 
+    def write_records(self, when: dt.datetime, records: list) -> tuple[str, int]:
+        """One exchange's records (response_records/resource_records); returns (file name, offset of the first)."""
+        return self._append(when, records)
+
     def write_many(self, exchanges: list[tuple[dt.datetime, list]]) -> list[tuple[str, int]]:
         """Several exchanges (their time, their records: response_records/resource_records), appended with one
         fsync per day file; returns (file name, offset) of each exchange's first record, in order."""

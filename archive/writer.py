@@ -234,6 +234,7 @@ def _put_all(archive: Archive, bodies: list[bytes]) -> list[str]:
 
 
 def _exchange(doc: Arrival, fmt: str) -> tuple[dt.datetime, list]:
+    """The document's time and WARC records: a resource record for a file from disk, else response + request."""
     when = dt.datetime.strptime(doc.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     if doc.http_status is None:
         return when, resource_records(doc.url, doc.body, content_type(fmt) or "application/octet-stream", when)
@@ -269,11 +270,7 @@ def _same_fetch(archive: Archive, url: str, sha: str) -> tuple[int, str | None] 
 
 
 def _write_warc(archive: Archive, doc: Arrival, fmt: str) -> tuple[str, int]:
-    when = dt.datetime.strptime(doc.fetched_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-    if doc.http_status is None:
-        return archive.warc.write_resource(doc.url, doc.body, content_type(fmt) or "application/octet-stream",
-                                           when)
-    return archive.warc.write_response(doc.url, doc.http_status, doc.headers, doc.body, when)
+    return archive.warc.write_records(*_exchange(doc, fmt))
 
 
 def _save_fetch(db: Any, doc: Arrival, sha: str, existing: tuple[int, str | None] | None,
